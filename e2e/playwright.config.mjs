@@ -1,0 +1,52 @@
+// End-to-end tests: the release bundle served by the Keyfactor simulator with the production CSP.
+// `cargo xtask test` sets KF_SIM_BIN and PORTAL_DIST; the simulators below are started and stopped here.
+import { defineConfig } from '@playwright/test';
+
+const sim = process.env.KF_SIM_BIN;
+const dist = process.env.PORTAL_DIST;
+const subPathDist = process.env.PORTAL_DIST_SUB_PATH;
+if (!sim || !dist || !subPathDist) {
+  throw new Error('Run the e2e tests through `cargo xtask test` (it sets KF_SIM_BIN and PORTAL_DIST*).');
+}
+
+// Loopback only; distinct ports so a developer's `cargo xtask demo` on 8089 does not collide.
+export const SSO_V25 = 'http://127.0.0.1:18089';
+export const ANON_V10 = 'http://127.0.0.1:18090';
+// Built with `--public-url /certs/` and served under that path, as behind a shared reverse proxy.
+export const SUB_PATH = 'http://127.0.0.1:18091';
+
+const server = (url, args, bundle = dist) => ({
+  command: `"${sim}" --port ${new URL(url).port} --dist "${bundle}" ${args}`,
+  url: `${url}/__sim/health`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: 'ignore',
+  stderr: 'ignore',
+});
+
+export default defineConfig({
+  testDir: './tests',
+  // The simulators keep state (jobs, faults, sessions): one worker keeps tests independent of each other.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  use: {
+    baseURL: SSO_V25,
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--no-first-run', '--disable-sync', '--disable-quic',
+      ],
+    },
+  },
+  webServer: [
+    server(SSO_V25, '--api v25 --sso'),
+    server(ANON_V10, '--api v10 --anonymous-user KEYEXAMPLE\\\\helpdesk'),
+    server(SUB_PATH, '--api v25 --public-path /certs/ --anonymous-user KEYEXAMPLE\\\\helpdesk', subPathDist),
+  ],
+});

@@ -1,0 +1,132 @@
+// The portal shell: start-up under the production CSP, navigation by keyboard, accessibility, config errors.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, signIn, appReady } from './fixtures.mjs';
+import { ANON_V10 } from '../playwright.config.mjs';
+
+const PAGES = [
+  { link: 'Renew a certificate', path: '/renew', heading: 'Renew a certificate' },
+  { link: 'Reenroll a store', path: '/reenroll', heading: 'Reenroll a certificate store' },
+  { link: 'Jobs', path: '/jobs', heading: 'Orchestrator jobs' },
+];
+
+test('the portal is served with the production security headers', async ({ request }) => {
+  const index = await request.get('/__sim/health').then(() => request.get('/renew', { maxRedirects: 0 }));
+  // Unauthenticated navigation goes to the SSO sign-in page, as behind oauth2-proxy.
+  expect(index.status()).toBe(302);
+  expect(index.headers()['location']).toContain('/__sso/sign_in');
+});
+
+test('signing in through SSO lands on the requested page, ready and without errors', async ({ page, problems }) => {
+  await signIn(page, '/jobs', 'helpdesk');
+  await appReady(page);
+  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Orchestrator jobs' })).toBeVisible();
+  const response = await page.request.get('/');
+  const csp = response.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(response.headers()['x-content-type-options']).toBe('nosniff');
+});
+
+test('every page is reachable by keyboard alone and marks the current link', async ({ page, problems }) => {
+  await signIn(page, '/', 'helpdesk');
+  await appReady(page);
+  await expect(page).toHaveURL(/\/renew$/);
+  for (const { link, path, heading } of [...PAGES.slice(1), PAGES[0]]) {
+    await page.locator('body').focus();
+    // Tab through the header until the link has focus, then follow it with Enter.
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== link; i += 1) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    }
+    expect(focused).toBe(link);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(page.getByRole('link', { name: link })).toHaveAttribute('aria-current', 'page');
+  }
+});
+
+test('axe finds no accessibility violations on any page', async ({ page, problems }) => {
+  await signIn(page, '/renew', 'helpdesk');
+  await appReady(page);
+  for (const { link, heading } of [...PAGES, { link: null, heading: 'Page not found' }]) {
+    if (link) {
+      await page.getByRole('link', { name: link }).click();
+    } else {
+      await page.goto('/no/such/page');
+    }
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`), heading).toEqual([]);
+  }
+});
+
+test('an unknown address shows the not-found page inside the layout', async ({ page, problems }) => {
+  await signIn(page, '/renew/../nowhere', 'helpdesk');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+});
+
+test.describe('configuration', () => {
+  test.use({ baseURL: ANON_V10 });
+
+  for (const [what, fulfil, expected] of [
+    ['missing', { status: 404, body: 'not found' }, /could not be loaded: HTTP 404/],
+    ['not JSON', { status: 200, contentType: 'application/json', body: '{"api_base": ' }, /is not valid/],
+    ['wrong auth mode', { status: 200, contentType: 'application/json', body: '{"auth":"ntlm"}' }, /unknown variant/],
+  ]) {
+    test(`a ${what} config.json gives a readable error page`, async ({ page }) => {
+      await page.route('**/config.json', (route) => route.fulfill(fulfil));
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto('/renew');
+      await expect(page.getByRole('heading', { name: 'The portal is not configured correctly' })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveText(expected);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  test('basic auth mode asks for the account and keeps wrong credentials out', async ({ page, problems }) => {
+    await page.route('**/config.json', (route) =>
+      route.fulfill({ contentType: 'application/json', body: '{"auth":"basic","command_version":"auto"}' }));
+    await page.goto('/renew');
+    await appReady(page);
+    await expect(page.getByRole('heading', { name: 'Sign in to Keyfactor Command' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByLabel('Account')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByText('Enter your account as DOMAIN\\user or user@domain.')).toBeVisible();
+
+    await page.getByLabel('Account').fill('KEYEXAMPLE\\alice');
+    await page.getByLabel('Password').fill('wrong-password');
+    problems.allowedHttpStatuses.add(401);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toContainText(/user name or password/i);
+
+    await page.getByLabel('Password').fill('alice-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Renew a certificate' })).toBeVisible();
+    // The password is never written to browser storage or the address.
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain('alice-demo');
+    expect(page.url()).not.toContain('alice-demo');
+  });
+
+  test('the v10 simulator flavour serves the same shell without SSO', async ({ page, problems }) => {
+    await page.goto('/reenroll');
+    await appReady(page);
+    await expect(page.getByRole('heading', { level: 1, name: 'Reenroll a certificate store' })).toBeVisible();
+  });
+});
+
+test('the jobs page lists recent orchestrator jobs from Keyfactor, newest first', async ({ page, problems }) => {
+  await signIn(page, '/jobs', 'helpdesk');
+  await appReady(page);
+  const table = page.getByRole('table');
+  await expect(table).toBeVisible();
+  await expect(table.locator('caption')).toHaveText(/most recent jobs, newest first/);
+  const starts = await table.locator('tbody tr td:nth-child(6)').allTextContents();
+  expect(starts.length).toBeGreaterThan(0);
+  expect([...starts].sort().reverse()).toEqual(starts);
+});

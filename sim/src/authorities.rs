@@ -1,0 +1,252 @@
+//! `GET /CertificateAuthority`, `GET /Templates` and (v25) `GET /EnrollmentPatterns`.
+
+use std::sync::Arc;
+
+use axum::extract::{Query as UrlQuery, State};
+use axum::{Extension, Json};
+use serde_json::{json, Value};
+
+use crate::auth::Caller;
+use crate::enrollment::extended_key_usages;
+use crate::error::ApiResult;
+use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World, DOMAIN};
+use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::state::Sim;
+use crate::ApiFlavor;
+
+const FOREST: &str = "keyexample.com";
+
+impl Record for &CertificateAuthority {
+    fn value(&self, name: &str) -> FieldValue {
+        match name {
+            "Id" => FieldValue::Int(self.id.into()),
+            "LogicalName" => FieldValue::Text(self.logical_name.into()),
+            "HostName" => FieldValue::Text(self.host_name.into()),
+            "Standalone" => FieldValue::Bool(self.standalone),
+            "AllowedEnrollmentTypes" => FieldValue::Int(self.allowed_enrollment_types.into()),
+            _ => FieldValue::Null,
+        }
+    }
+}
+
+const CA_FIELDS: &[Field] = &[
+    field("Id", FieldKind::Int),
+    field("LogicalName", FieldKind::Text),
+    field("HostName", FieldKind::Text),
+    field("Standalone", FieldKind::Bool),
+    field("AllowedEnrollmentTypes", FieldKind::Int),
+];
+
+fn render_authority(ca: &CertificateAuthority, world: &World, flavour: ApiFlavor) -> Value {
+    let mut body = json!({
+        "Id": ca.id,
+        "LogicalName": ca.logical_name,
+        "HostName": ca.host_name,
+        "Delegate": false,
+        "DelegateEnrollment": false,
+        "ForestRoot": FOREST,
+        "ConfigurationTenant": FOREST,
+        "Remote": false,
+        "Agent": null,
+        "Standalone": ca.standalone,
+        "MonitorThresholds": false,
+        "IssuanceMax": 0,
+        "IssuanceMin": 0,
+        "DenialMax": 0,
+        "FailureMax": 0,
+        "RFCEnforcement": false,
+        "Properties": "{}",
+        "AllowedEnrollmentTypes": ca.allowed_enrollment_types,
+        // KeyRetention 1 = indefinitely.
+        "KeyRetention": i32::from(ca.key_retention),
+        "KeyRetentionDays": 0,
+        "ExplicitCredentials": false,
+        "SubscriberTerms": false,
+        "ExplicitUser": null,
+        "ExplicitPassword": null,
+        "UseAllowedRequesters": false,
+        "AllowedRequesters": [],
+        "FullScan": { "Daily": { "Time": iso(world.anchor + chrono::Duration::hours(2)) } },
+        "IncrementalScan": { "Interval": { "Minutes": 60 } },
+        "ThresholdCheck": null,
+        "CAType": i32::from(ca.host_name.starts_with("gw")),
+        "AuthCertificate": null,
+        "EnforceUniqueDN": false,
+        "LastScan": iso(world.anchor - chrono::Duration::hours(1)),
+    });
+    if flavour == ApiFlavor::V25 {
+        body["UseForEnrollment"] = json!(!ca.standalone);
+    }
+    body
+}
+
+/// `GET /CertificateAuthority`.
+pub async fn authorities(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let flavour = sim.config.api;
+    let request = ListRequest::from_params(flavour, Prefix::Paged, &QueryParams(params))?;
+    let state = sim.settled();
+    let context = Context {
+        now: state.now(),
+        me: caller.account(),
+    };
+    request
+        .respond(state.world.authorities.iter(), CA_FIELDS, &context, |ca| {
+            render_authority(ca, &state.world, flavour)
+        })
+        .map(Json)
+}
+
+impl Record for &Template {
+    fn value(&self, name: &str) -> FieldValue {
+        let text = |s: &str| FieldValue::Text(s.to_owned());
+        match name {
+            "Id" => FieldValue::Int(self.id.into()),
+            "CommonName" => text(self.short_name),
+            "TemplateName" | "DisplayName" => text(self.display_name),
+            "Oid" => text(self.oid),
+            "KeyType" => text(self.key_type),
+            "KeySize" => text(&self.key_size.to_string()),
+            "RequiresApproval" => FieldValue::Bool(self.policy == IssuancePolicy::RequireApproval),
+            "ForestRoot" => text(FOREST),
+            _ => FieldValue::Null,
+        }
+    }
+}
+
+const TEMPLATE_FIELDS: &[Field] = &[
+    field("Id", FieldKind::Int),
+    field("CommonName", FieldKind::Text),
+    field("TemplateName", FieldKind::Text),
+    field("DisplayName", FieldKind::Text),
+    field("Oid", FieldKind::Text),
+    field("KeyType", FieldKind::Text),
+    field("KeySize", FieldKind::Text),
+    field("RequiresApproval", FieldKind::Bool),
+    field("ForestRoot", FieldKind::Text),
+];
+
+fn render_template(t: &Template) -> Value {
+    json!({
+        "Id": t.id,
+        "CommonName": t.short_name,
+        "TemplateName": t.display_name,
+        "Oid": t.oid,
+        "KeySize": t.key_size.to_string(),
+        "KeyType": t.key_type,
+        "ForestRoot": FOREST,
+        "ConfigurationTenant": FOREST,
+        "FriendlyName": null,
+        "KeyRetention": i32::from(t.key_archival),
+        "KeyRetentionDays": 0,
+        "KeyArchival": t.key_archival,
+        "EnrollmentFields": [],
+        "AllowedEnrollmentTypes": t.allowed_enrollment_types,
+        "TemplateRegexes": [],
+        "UseAllowedRequesters": t.helpdesk_only,
+        "AllowedRequesters": if t.helpdesk_only { vec![format!("{DOMAIN}\\PKI Helpdesk")] } else { Vec::new() },
+        "DisplayName": t.display_name,
+        "RequiresApproval": t.policy == IssuancePolicy::RequireApproval,
+        "KeyUsage": if t.key_type == "ECC" { 0x88 } else { 0xA0 },
+        "ExtendedKeyUsages": extended_key_usages(t),
+    })
+}
+
+fn active_templates(world: &World) -> impl Iterator<Item = &Template> {
+    world.templates.iter().filter(|t| !t.retired)
+}
+
+/// `GET /Templates` (retired templates are gone from AD, so not listed).
+pub async fn templates(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let request =
+        ListRequest::from_params(sim.config.api, Prefix::Templates, &QueryParams(params))?;
+    let state = sim.settled();
+    let context = Context {
+        now: state.now(),
+        me: caller.account(),
+    };
+    request
+        .respond(
+            active_templates(&state.world),
+            TEMPLATE_FIELDS,
+            &context,
+            |t| render_template(t),
+        )
+        .map(Json)
+}
+
+/// An enrollment pattern is the v25 wrapper of one template.
+struct Pattern<'a>(&'a Template);
+
+impl Record for Pattern<'_> {
+    fn value(&self, name: &str) -> FieldValue {
+        match name {
+            "Id" => FieldValue::Int(self.0.pattern_id.into()),
+            "Name" => FieldValue::Text(self.0.display_name.to_owned()),
+            _ => FieldValue::Null,
+        }
+    }
+}
+
+const PATTERN_FIELDS: &[Field] = &[field("Id", FieldKind::Int), field("Name", FieldKind::Text)];
+
+fn render_pattern(t: &Template, world: &World) -> Value {
+    let authorities: Vec<Value> = t
+        .ca_ids
+        .iter()
+        .filter_map(|id| world.authority(*id))
+        .map(|ca| json!({ "Id": ca.id, "LogicalName": ca.logical_name, "HostName": ca.host_name }))
+        .collect();
+    json!({
+        "Id": t.pattern_id,
+        "Name": t.display_name,
+        "Description": format!("Enrollment with the {} template", t.short_name),
+        "Template": {
+            "Id": t.id,
+            "TemplateName": t.display_name,
+            "CommonName": t.short_name,
+            "ConfigurationTenant": FOREST,
+            "RequiresApproval": t.policy == IssuancePolicy::RequireApproval,
+            "FriendlyName": null,
+        },
+        "TemplateDefault": true,
+        "UseADPermissions": true,
+        "AssociatedRoles": [],
+        "CertificateAuthorities": authorities,
+        "AllowedEnrollmentTypes": t.allowed_enrollment_types,
+        "Regexes": [],
+        "MetadataFields": [],
+        "RestrictCAs": true,
+        "Policies": {},
+        "Defaults": [],
+        "EnrollmentFields": [],
+    })
+}
+
+/// `GET /EnrollmentPatterns` (v25 only).
+pub async fn enrollment_patterns(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
+    let state = sim.settled();
+    let context = Context {
+        now: state.now(),
+        me: caller.account(),
+    };
+    let patterns = active_templates(&state.world).map(Pattern);
+    request
+        .respond(patterns, PATTERN_FIELDS, &context, |p| {
+            render_pattern(p.0, &state.world)
+        })
+        .map(Json)
+}

@@ -1,0 +1,365 @@
+//! `GET /Certificates` (search) and `GET /Certificates/{id}`, rendered with the full
+//! `CertificateRetrievalResponse` field set of the flavour.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query as UrlQuery, State};
+use axum::{Extension, Json};
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use sha1::{Digest, Sha1};
+
+use crate::auth::Caller;
+use crate::enrollment::{certificate_not_found, extended_key_usages};
+use crate::error::ApiResult;
+use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::model::{iso, Certificate, KeyAlgorithm, Timestamp, World};
+use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::state::Sim;
+use crate::ApiFlavor;
+
+const FIELDS: &[Field] = &[
+    field("Id", FieldKind::Int),
+    field("IssuedCN", FieldKind::Text),
+    field("IssuedDN", FieldKind::Text),
+    field("IssuerDN", FieldKind::Text),
+    field("IssuedOU", FieldKind::Text),
+    field("IssuedEmail", FieldKind::Text),
+    field("Thumbprint", FieldKind::Text),
+    field("SerialNumber", FieldKind::Text),
+    field("NotBefore", FieldKind::Date),
+    field("NotAfter", FieldKind::Date),
+    field("ImportDate", FieldKind::Date),
+    field("RevocationEffDate", FieldKind::Date),
+    field("CertRequestId", FieldKind::Int),
+    field("CertState", FieldKind::Int),
+    field("TemplateId", FieldKind::Int),
+    field("TemplateShortName", FieldKind::Text),
+    field("TemplateName", FieldKind::Text),
+    field("EnrollmentPatternId", FieldKind::Int),
+    field("CA", FieldKind::Text),
+    field("SAN", FieldKind::TextList),
+    field("RequesterName", FieldKind::Text),
+    field("PrincipalName", FieldKind::Text),
+    field("KeySizeInBits", FieldKind::Int),
+    field("KeyType", FieldKind::Text),
+    field("HasPrivateKey", FieldKind::Bool),
+    field("ArchivedKey", FieldKind::Bool),
+];
+
+struct CertificateRecord<'a> {
+    certificate: &'a Certificate,
+    world: &'a World,
+}
+
+impl Record for CertificateRecord<'_> {
+    fn value(&self, name: &str) -> FieldValue {
+        let c = self.certificate;
+        let text = |s: &str| FieldValue::Text(s.to_owned());
+        let template = self.world.template(c.template_id);
+        match name {
+            "Id" => FieldValue::Int(c.id.into()),
+            "IssuedCN" => text(&c.common_name),
+            "IssuedDN" => text(&c.subject_dn),
+            "IssuerDN" => self
+                .world
+                .authority(c.ca_id)
+                .map(|ca| ca.issuer_dn.to_owned())
+                .into(),
+            "IssuedOU" => text("IT"),
+            "Thumbprint" => text(&c.thumbprint),
+            "SerialNumber" => text(&c.serial_number),
+            "NotBefore" => FieldValue::Date(c.not_before),
+            "NotAfter" => FieldValue::Date(c.not_after),
+            "ImportDate" => FieldValue::Date(c.import_date),
+            "RevocationEffDate" => c
+                .revocation
+                .as_ref()
+                .map_or(FieldValue::Null, |r| FieldValue::Date(r.date)),
+            "CertRequestId" => FieldValue::Int(c.request_id.into()),
+            "CertState" => FieldValue::Int(cert_state(c).0.into()),
+            "TemplateId" => FieldValue::Int(c.template_id.into()),
+            "TemplateShortName" => template.map(|t| t.short_name.to_owned()).into(),
+            "TemplateName" => template.map(|t| t.display_name.to_owned()).into(),
+            "EnrollmentPatternId" => {
+                template.map_or(FieldValue::Null, |t| FieldValue::Int(t.pattern_id.into()))
+            }
+            "CA" => self
+                .world
+                .authority(c.ca_id)
+                .map(|ca| ca.qualified_name())
+                .into(),
+            "SAN" => FieldValue::TextList(c.dns_names.clone()),
+            "RequesterName" => text(&c.requester),
+            "KeySizeInBits" => FieldValue::Int(c.key.size_in_bits().into()),
+            "KeyType" => text(c.key.key_type_name()),
+            "HasPrivateKey" => FieldValue::Bool(c.has_private_key),
+            "ArchivedKey" => FieldValue::Bool(c.archived_key),
+            // IssuedEmail, PrincipalName: never set on these certificates.
+            _ => FieldValue::Null,
+        }
+    }
+}
+
+/// `CertState` (1 Active, 2 Revoked) and its text.
+fn cert_state(certificate: &Certificate) -> (i32, &'static str) {
+    if certificate.revocation.is_some() {
+        (2, "Revoked")
+    } else {
+        (1, "Active")
+    }
+}
+
+/// What the caller asked to be filled in ("fields still appear but contain no data" otherwise).
+#[derive(Clone, Copy)]
+struct Include {
+    locations: bool,
+    metadata: bool,
+    has_private_key: bool,
+}
+
+fn hash_base64(value: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Sha1::digest(value.as_bytes()))
+}
+
+/// Key usage bits: digitalSignature plus keyEncipherment (RSA) or keyAgreement (ECC).
+fn key_usage(key: KeyAlgorithm) -> (i32, Value) {
+    let rsa = matches!(key, KeyAlgorithm::Rsa(_));
+    let bits = if rsa { 0xA0 } else { 0x88 };
+    let detail = json!({
+        "CrlSign": false,
+        "DataEncipherment": false,
+        "DecipherOnly": false,
+        "DigitalSignature": true,
+        "EncipherOnly": false,
+        "KeyAgreement": !rsa,
+        "KeyCertSign": false,
+        "KeyEncipherment": rsa,
+        "NonRepudiation": false,
+        "HexCode": format!("{bits:02x}"),
+    });
+    (bits, detail)
+}
+
+/// A stable small number per requester account (Command's internal security identity id).
+fn requester_id(requester: &str) -> i32 {
+    requester
+        .bytes()
+        .fold(7_i32, |acc, b| {
+            acc.wrapping_mul(31).wrapping_add(i32::from(b))
+        })
+        .rem_euclid(900)
+        + 100
+}
+
+fn render(world: &World, c: &Certificate, flavour: ApiFlavor, include: Include) -> Value {
+    let ca = world.authority(c.ca_id);
+    let template = world.template(c.template_id);
+    let (state, state_text) = cert_state(c);
+    let (key_usage_bits, detailed_key_usage) = key_usage(c.key);
+    let stores_by_type = |location_store: &str| {
+        world
+            .store(location_store)
+            .and_then(|store| world.store_type(store.type_id).map(|t| (store, t)))
+    };
+    let mut counts: BTreeMap<&str, i32> = BTreeMap::new();
+    for location in &c.locations {
+        if let Some((_, store_type)) = stores_by_type(&location.store_id) {
+            *counts.entry(store_type.short_name).or_default() += 1;
+        }
+    }
+    let locations: Vec<Value> = if include.locations {
+        c.locations
+            .iter()
+            .filter_map(|location| {
+                let (store, _) = stores_by_type(&location.store_id)?;
+                Some(json!({
+                    "StoreMachine": store.client_machine,
+                    "StorePath": store.path,
+                    "StoreType": store.type_id,
+                    "Alias": location.alias,
+                    "ChainLevel": 0,
+                    "CertStoreId": store.id,
+                }))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let metadata = if include.metadata {
+        c.metadata.clone()
+    } else {
+        BTreeMap::new()
+    };
+    let mut body = json!({
+        "Id": c.id,
+        "Thumbprint": c.thumbprint,
+        "SerialNumber": c.serial_number,
+        "IssuedDN": c.subject_dn,
+        "IssuedCN": c.common_name,
+        "ImportDate": iso(c.import_date),
+        "NotBefore": iso(c.not_before),
+        "NotAfter": iso(c.not_after),
+        "IssuerDN": ca.map(|ca| ca.issuer_dn),
+        "PrincipalId": null,
+        "TemplateId": c.template_id,
+        "CertState": state,
+        "KeySizeInBits": c.key.size_in_bits(),
+        "KeyType": c.key.key_type_code(),
+        "RequesterId": requester_id(&c.requester),
+        "IssuedOU": "IT",
+        "IssuedEmail": null,
+        "KeyUsage": key_usage_bits,
+        "SigningAlgorithm": c.key.signing_algorithm(),
+        "CertStateString": state_text,
+        "KeyTypeString": c.key.key_type_name(),
+        "RevocationEffDate": c.revocation.as_ref().map(|r| iso(r.date)),
+        "RevocationReason": c.revocation.as_ref().map(|r| r.reason),
+        "RevocationComment": c.revocation.as_ref().map(|r| r.comment),
+        "CertificateAuthorityId": c.ca_id,
+        "CertificateAuthorityName": ca.map(|ca| ca.qualified_name()),
+        "TemplateName": template.map(|t| t.display_name),
+        "ArchivedKey": c.archived_key,
+        "HasPrivateKey": include.has_private_key && c.has_private_key,
+        "PrincipalName": null,
+        "CertRequestId": c.request_id,
+        "RequesterName": c.requester,
+        "ContentBytes": base64::engine::general_purpose::STANDARD.encode(&c.content),
+        "ExtendedKeyUsages": template.map(extended_key_usages).unwrap_or_default(),
+        "SubjectAltNameElements": c.dns_names.iter().zip(1..).map(|(name, n)| json!({
+            "Id": c.id * 10 + n,
+            "Value": name,
+            "Type": 2,
+            "ValueHash": hash_base64(name),
+        })).collect::<Vec<_>>(),
+        "CRLDistributionPoints": ca.map(|ca| {
+            let url = format!("http://pki.keyexample.com/crl/{}.crl", ca.logical_name);
+            vec![json!({ "Id": ca.id, "Url": url, "UrlHash": hash_base64(&url) })]
+        }).unwrap_or_default(),
+        "LocationsCount": counts.iter().map(|(t, n)| json!({ "Type": t, "Count": n })).collect::<Vec<_>>(),
+        "SSLLocations": [],
+        "Locations": locations,
+        "Metadata": metadata,
+        "CARowIndex": i64::from(c.request_id),
+        "CARecordId": c.request_id.to_string(),
+        "DetailedKeyUsage": detailed_key_usage,
+        "KeyRecoverable": c.archived_key,
+        "Curve": c.key.curve(),
+    });
+    if let Some(object) = body.as_object_mut() {
+        add_flavour_fields(object, c, flavour, template.map(|t| t.pattern_id));
+    }
+    body
+}
+
+fn add_flavour_fields(
+    object: &mut Map<String, Value>,
+    c: &Certificate,
+    flavour: ApiFlavor,
+    pattern_id: Option<i32>,
+) {
+    match flavour {
+        ApiFlavor::V10 => {
+            object.insert("CertificateKeyId".into(), json!(c.id));
+        }
+        ApiFlavor::V25 => {
+            let extra = json!({
+                "OwnerRoleId": null,
+                "OwnerRoleName": null,
+                "KeyAlgorithm": c.key.key_type_name(),
+                "AltKeyAlgorithm": null,
+                "AltKeySizeInBits": 0,
+                "AltKeyType": 0,
+                "AltSigningAlgorithm": null,
+                "AltKeyTypeString": null,
+                "HasAltPrivateKey": false,
+                "EnrollmentPatternId": pattern_id,
+                "Lifespan": (c.not_after - c.not_before).num_days(),
+            });
+            if let Value::Object(extra) = extra {
+                object.extend(extra);
+            }
+        }
+    }
+}
+
+fn visible(
+    certificate: &Certificate,
+    caller: &Caller,
+    now: Timestamp,
+    include_revoked: bool,
+    include_expired: bool,
+) -> bool {
+    caller.can_read(certificate)
+        && (include_revoked || certificate.revocation.is_none())
+        && (include_expired || !certificate.is_expired(now))
+}
+
+/// `GET /Certificates`.
+pub async fn search(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let flavour = sim.config.api;
+    let params = QueryParams(params);
+    let request = ListRequest::from_params(flavour, Prefix::Paged, &params)?;
+    let flag = |name: &str| params.bool(&QueryParams::list_name(flavour, Prefix::Paged, name));
+    let include_revoked = flag("IncludeRevoked")?.unwrap_or(false);
+    let include_expired = flag("IncludeExpired")?.unwrap_or(false);
+    let include = Include {
+        locations: params.bool("includeLocations")?.unwrap_or(false),
+        metadata: params.bool("includeMetadata")?.unwrap_or(false),
+        has_private_key: params.bool("includeHasPrivateKey")?.unwrap_or(false),
+    };
+    params.int("collectionId")?;
+    params.int("verbose")?;
+    let state = sim.settled();
+    let now = state.now();
+    let world = &state.world;
+    let context = Context {
+        now,
+        me: caller.account(),
+    };
+    let records = world
+        .certificates
+        .iter()
+        .filter(|c| visible(c, &caller, now, include_revoked, include_expired))
+        .map(|certificate| CertificateRecord { certificate, world });
+    request
+        .respond(records, FIELDS, &context, |record| {
+            render(world, record.certificate, flavour, include)
+        })
+        .map(Json)
+}
+
+/// `GET /Certificates/{id}`.
+pub async fn by_id(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Value>> {
+    let params = QueryParams(params);
+    let include = Include {
+        locations: params.bool("includeLocations")?.unwrap_or(false),
+        metadata: params.bool("includeMetadata")?.unwrap_or(false),
+        has_private_key: true,
+    };
+    params.int("collectionId")?;
+    params.int("verbose")?;
+    let state = sim.settled();
+    let certificate = id
+        .parse()
+        .ok()
+        .and_then(|id| state.world.certificate(id))
+        .ok_or_else(|| certificate_not_found(&id))?;
+    caller.require_read(certificate)?;
+    Ok(Json(render(
+        &state.world,
+        certificate,
+        sim.config.api,
+        include,
+    )))
+}

@@ -1,0 +1,183 @@
+//! `kf-sim`: a local Keyfactor Command API simulator, built from Keyfactor's own OpenAPI specs
+//! (v10 Java-SDK spec, v25 excerpt) as an independent oracle for the portal's tests and demo.
+//! It never uses the portal's types.
+//!
+//! # Seeded accounts (`DEMO_USERS`)
+//! | Basic user (`Authorization: Basic base64("KEYEXAMPLE\\user:password")`) | password | may |
+//! |---|---|---|
+//! | `KEYEXAMPLE\alice` | `alice-demo` | read and renew only certificates whose `RequesterName` is her (others → 403, search filtered); no Replace/Deploy/Reenrollment |
+//! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | everything |
+//! | `KEYEXAMPLE\auditor` | `auditor-demo` | read everything; every POST → 403 |
+//!
+//! With `--sso` the same accounts sign in at `/__sso/sign_in`; `--anonymous-user alice` makes
+//! unauthenticated API calls run as that account.
+//!
+//! # Deterministic data (same for every seed's showcase; ids are fixed)
+//! Certificates 1–14 (all requested by alice unless noted; days = until `NotAfter`):
+//! | Id | CN | template | what it shows |
+//! |---|---|---|---|
+//! | 1 | web01.eu.keyexample.com | WebServer | one-click (v10 `2`, v25 `3`); 5 days; in PEM `/etc/ssl/certs/web01.pem` + IIS `iis01…\My` |
+//! | 2 | api.eu.keyexample.com | WebServer2y on CorpIssuingCA2 | seeded PFX only (v10 `1`, v25 `5` = PFX+CSR); 20 days; JKS store |
+//! | 3 | legacy-app.keyexample.com | LegacyWebServer (deleted template) | AvailableRenewal `0` |
+//! | 4 | old-portal.keyexample.com | WebServer, **revoked** | AvailableRenewal `0`; hidden unless `IncludeRevoked` |
+//! | 5 | signing.build.keyexample.com | CodeSigning | Renew → `PENDING` (requires approval) |
+//! | 6 | partner-portal.keyexample.com | RestrictedServer | Renew → `DENIED` (policy module) |
+//! | 7 | app01.eu.keyexample.com | WebServer | in `/opt/app/readonly/tls.pem` → jobs **fail** (Result 4) |
+//! | 8 | lb01.us.keyexample.com | WebServer | in `/etc/haproxy/legacy/haproxy.pem` → jobs **warn** (Result 3) |
+//! | 9 | api01.us.keyexample.com | WebServer | in `/srv/flaky-nfs/api/tls.pem` → `CompletedWillRetry` (Status 5) once, then success |
+//! | 10 | web05.ap.keyexample.com | WebServer | store on the **offline** agent `uo-lnx03.ap…` → jobs stay Waiting |
+//! | 11 | intranet.keyexample.com | WebServer | **expired** 10 days ago; hidden unless `IncludeExpired` |
+//! | 12 | web02.eu.keyexample.com | WebServer, requested by **bob** | alice → 403 |
+//! | 13 | shop.keyexample.com | WebServerECC on CloudIssuingCA-G2 | ECC, one-click, K8S secret store |
+//! | 14 | build01.keyexample.com | WebServer | only store has **no agent** → Replace lists it in `FailedStores` |
+//!
+//! Then ~286 generated certificates (ids 15…) spread over expired / 7 / 30 / 90 days / later.
+//! CAs: `ca01.keyexample.com\CorpIssuingCA1` (key retention), `ca02.keyexample.com\CorpIssuingCA2`,
+//! `ca03.keyexample.com\LabStandaloneCA` (standalone), `gw01.keyexample.com\CloudIssuingCA-G2`.
+//! Templates by short name (display names differ and have spaces): WebServer, WebServer2y,
+//! ClientAuth, CodeSigning (approval), RestrictedServer (denies), UserSMIME, DomainControllerAuth
+//! (helpdesk only), WebServerECC. v25 enrollment pattern id = template id + 1.
+//! Store types: PEM (102, Enrollment), JKS (103, Enrollment, required secret `PrivateKeyPassword`),
+//! IISU (104, no Enrollment), K8SSecret (105), F5-SL-REST (106). Job phases last `job_phase` each:
+//! Waiting → InProcess → Completed; `POST /__sim/jobs/advance {"ms":N}` moves the job clock.
+
+// `json!` for the full CertificateRetrievalResponse (~50 fields) nests deeper than the default 128.
+#![recursion_limit = "256"]
+
+mod admin;
+mod api;
+mod auth;
+mod authorities;
+mod body;
+mod certificates;
+mod enrollment;
+mod error;
+mod faults;
+mod ids;
+mod jobs;
+mod listing;
+mod model;
+mod query;
+mod request_log;
+mod seed;
+mod server;
+mod sso;
+mod state;
+mod static_files;
+mod stores;
+
+use std::future::Future;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use auth::{find_user, DemoUser, Role, DEMO_USERS};
+pub use static_files::CONTENT_SECURITY_POLICY;
+
+use state::Sim;
+
+/// Which Command generation to imitate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiFlavor {
+    /// Command 10.x: `pq.`-prefixed list parameters, `Template` on Renew, enum AvailableRenewal.
+    #[default]
+    V10,
+    /// Command 25.x: unprefixed parameters, `EnrollmentPatternId`, flag-set AvailableRenewal.
+    V25,
+}
+
+impl ApiFlavor {
+    /// The `x-keyfactor-product-version` header value.
+    pub fn product_version(self) -> &'static str {
+        match self {
+            ApiFlavor::V10 => "10.5.0.0",
+            ApiFlavor::V25 => "25.1.0.0",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    pub api: ApiFlavor,
+    /// The built SPA to serve at `public_path`.
+    pub dist: Option<PathBuf>,
+    /// Play the SSO proxy in front of the app and the API.
+    pub sso: bool,
+    /// Run unauthenticated API requests as this demo user (login or `KEYEXAMPLE\login`).
+    pub anonymous_user: Option<String>,
+    /// How long each job phase (waiting, running) lasts on the sim clock.
+    pub job_phase: Duration,
+    pub seed: u64,
+    /// Where the SPA lives, with leading and trailing `/` (`/` or e.g. `/certs/`).
+    pub public_path: String,
+    /// One stderr line per request (the CLI turns it on).
+    pub log_requests: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            api: ApiFlavor::V10,
+            dist: None,
+            sso: false,
+            anonymous_user: None,
+            job_phase: Duration::from_millis(2000),
+            seed: 42,
+            public_path: "/".into(),
+            log_requests: false,
+        }
+    }
+}
+
+/// `certs`, `/certs`, `certs/` → `/certs/`; empty → `/`.
+pub fn normalize_public_path(path: &str) -> String {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The whole simulator as a router: API (also under the public path), `/__sim`, `/__sso`, static files.
+/// Prefer [`serve`]: under another server the `drop` fault cannot close the connection and
+/// behaves like `timeout`.
+pub fn app(mut config: SimConfig) -> Router {
+    config.public_path = normalize_public_path(&config.public_path);
+    let sim = Arc::new(Sim::new(config));
+    let api = api::router(sim.clone());
+    let mut router = Router::new()
+        .nest("/KeyfactorAPI", api.clone())
+        .nest("/__sim", admin::router(sim.clone()));
+    let public_path = sim.config.public_path.clone();
+    if public_path != "/" {
+        // As a same-origin reverse proxy under the sub-path would expose it.
+        router = router.nest(&format!("{public_path}KeyfactorAPI"), api);
+    }
+    if sim.config.sso {
+        router = router.nest("/__sso", sso::router(sim.clone()));
+    }
+    router
+        .fallback_service(
+            Router::new()
+                .fallback(static_files::serve)
+                .with_state(sim.clone()),
+        )
+        .layer(from_fn_with_state(sim.clone(), faults::middleware))
+        .layer(from_fn_with_state(sim.clone(), request_log::middleware))
+        .layer(from_fn_with_state(sim, request_log::stderr_log))
+}
+
+/// Serves [`app`] on `listener` (which must be bound to a loopback address) until `shutdown`.
+pub async fn serve(
+    config: SimConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()> {
+    server::run(listener, app(config), shutdown).await
+}

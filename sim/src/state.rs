@@ -1,0 +1,88 @@
+//! The simulator's mutable state behind one mutex (never held across an `.await`).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{Duration, NaiveTime, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::auth::DemoUser;
+use crate::faults::Fault;
+use crate::jobs;
+use crate::model::{Timestamp, World};
+use crate::request_log::RequestLog;
+use crate::{seed, SimConfig};
+
+/// Mixed into the seed for the run-time generator (passwords, new ids, session tokens), so it is
+/// reproducible after a reset yet independent of the seed-data stream.
+const RUNTIME_STREAM: u64 = 0x005E_ED0F_C0DE;
+
+pub struct Sim {
+    pub config: SimConfig,
+    state: Mutex<SimState>,
+}
+
+pub struct SimState {
+    pub world: World,
+    pub faults: Vec<Fault>,
+    pub requests: RequestLog,
+    /// SSO session token → signed-in user.
+    pub sessions: HashMap<String, &'static DemoUser>,
+    /// Added to real time by `POST /__sim/jobs/advance`; job progress is read on this clock.
+    pub clock_offset: Duration,
+    pub rng: ChaCha8Rng,
+}
+
+impl SimState {
+    fn seeded(config: &SimConfig) -> Self {
+        let anchor = Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc();
+        SimState {
+            world: seed::generate(config.seed, anchor),
+            faults: Vec::new(),
+            requests: RequestLog::default(),
+            sessions: HashMap::new(),
+            clock_offset: Duration::zero(),
+            rng: ChaCha8Rng::seed_from_u64(config.seed ^ RUNTIME_STREAM),
+        }
+    }
+
+    /// The simulator's clock: real time plus the advanced offset.
+    pub fn now(&self) -> Timestamp {
+        Utc::now() + self.clock_offset
+    }
+}
+
+impl Sim {
+    pub fn new(config: SimConfig) -> Self {
+        let state = Mutex::new(SimState::seeded(&config));
+        Sim { config, state }
+    }
+
+    /// The raw state (faults, request log, sessions).
+    pub fn state(&self) -> MutexGuard<'_, SimState> {
+        // A panic while holding the lock cannot leave the plain data inconsistent enough to matter
+        // for a simulator; keep serving.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The state with job effects (installs, reenrolled certificates) applied up to now, for the API.
+    pub fn settled(&self) -> MutexGuard<'_, SimState> {
+        let mut state = self.state();
+        let now = state.now();
+        let SimState { world, rng, .. } = &mut *state;
+        jobs::settle(world, rng, now, self.job_step());
+        state
+    }
+
+    pub fn job_step(&self) -> Duration {
+        Duration::from_std(self.config.job_phase).unwrap_or(Duration::zero())
+    }
+
+    /// Everything back to the seed: data, jobs, faults, request log, sessions, clock.
+    pub fn reset(&self) {
+        *self.state() = SimState::seeded(&self.config);
+    }
+}

@@ -1,0 +1,283 @@
+//! What every API request goes through: headers, authentication, permissions, the endpoint list.
+
+mod common;
+
+use common::{basic, config, TestSim};
+use kf_sim::ApiFlavor;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn requested_with_header_is_required_with_a_keyfactor_error_body() {
+    let sim = TestSim::v10().await;
+    let authorization = basic("helpdesk");
+    let reply = sim
+        .raw(
+            Method::GET,
+            "/KeyfactorAPI/Certificates",
+            &[("authorization", &authorization)],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let body = reply.json();
+    assert_eq!(body["ErrorCode"], "0xA0140001");
+    assert!(body["Message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("x-keyfactor-requested-with"));
+
+    for accepted in ["APIClient", "XMLHttpRequest"] {
+        let reply = sim
+            .raw(
+                Method::GET,
+                "/KeyfactorAPI/Status/Endpoints",
+                &[
+                    ("authorization", &authorization),
+                    ("x-keyfactor-requested-with", accepted),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{accepted}");
+    }
+}
+
+#[tokio::test]
+async fn every_api_response_carries_product_version_and_no_store() {
+    for (flavour, version) in [(ApiFlavor::V10, "10.5.0.0"), (ApiFlavor::V25, "25.1.0.0")] {
+        let sim = TestSim::start(config(flavour)).await;
+        for reply in [
+            sim.get("helpdesk", "/Status/Endpoints").await,
+            sim.get("helpdesk", "/Certificates/999999").await,
+            sim.raw(Method::GET, "/KeyfactorAPI/Certificates", &[], None)
+                .await,
+        ] {
+            assert_eq!(reply.header("x-keyfactor-product-version"), Some(version));
+            assert_eq!(reply.header("cache-control"), Some("no-store"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn status_endpoints_lists_strings_that_are_all_routed() {
+    let sim = TestSim::v25().await;
+    let reply = sim.get("helpdesk", "/Status/Endpoints").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let endpoints: Vec<String> = serde_json::from_value(reply.json()).expect("array of strings");
+    assert!(endpoints.contains(&"GET /Certificates".to_owned()));
+    assert!(endpoints.contains(&"GET /EnrollmentPatterns".to_owned()));
+    for endpoint in endpoints.iter().filter(|e| e.starts_with("GET ")) {
+        let path = endpoint[4..]
+            .replace("{id}", "1")
+            .replace("{thumbprint}", "00");
+        let reply = sim.get("helpdesk", &path).await;
+        // Routed endpoints answer with a Keyfactor body even when the entity is missing.
+        assert!(
+            reply.status == StatusCode::OK || !reply.text.is_empty(),
+            "{endpoint} is not routed"
+        );
+    }
+    let v10 = TestSim::v10().await;
+    let reply = v10.get("helpdesk", "/EnrollmentPatterns").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::NOT_FOUND,
+        "v10 has no enrollment patterns"
+    );
+}
+
+#[tokio::test]
+async fn basic_auth_good_bad_and_missing() {
+    let sim = TestSim::v10().await;
+    assert_eq!(
+        sim.get("alice", "/Certificates/1").await.status,
+        StatusCode::OK
+    );
+
+    let wrong = base64_basic("KEYEXAMPLE\\alice:wrong");
+    let reply = sim
+        .raw(
+            Method::GET,
+            "/KeyfactorAPI/Certificates",
+            &[
+                ("authorization", &wrong),
+                ("x-keyfactor-requested-with", "APIClient"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/html"));
+    assert!(reply
+        .text
+        .contains("Access is denied due to invalid credentials"));
+
+    let without_domain = base64_basic("alice:alice-demo");
+    let reply = sim
+        .raw(
+            Method::GET,
+            "/KeyfactorAPI/Certificates",
+            &[
+                ("authorization", &without_domain),
+                ("x-keyfactor-requested-with", "APIClient"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+
+    let reply = sim
+        .raw(
+            Method::GET,
+            "/KeyfactorAPI/Certificates",
+            &[
+                ("x-keyfactor-requested-with", "APIClient"),
+                ("accept", "application/json"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json(), json!({ "Message": "Unauthorized" }));
+}
+
+fn base64_basic(pair: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+#[tokio::test]
+async fn anonymous_user_is_used_when_no_credentials_are_sent() {
+    let sim = TestSim::start(kf_sim::SimConfig {
+        anonymous_user: Some("alice".into()),
+        ..config(ApiFlavor::V10)
+    })
+    .await;
+    let headers = [("x-keyfactor-requested-with", "APIClient")];
+    let own = sim
+        .raw(Method::GET, "/KeyfactorAPI/Certificates/1", &headers, None)
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    // Certificate 12 belongs to bob: the anonymous user really is alice.
+    let other = sim
+        .raw(Method::GET, "/KeyfactorAPI/Certificates/12", &headers, None)
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn auditor_may_read_but_every_post_is_forbidden_with_the_permission_named() {
+    let sim = TestSim::v10().await;
+    assert_eq!(
+        sim.get("auditor", "/Certificates/12").await.status,
+        StatusCode::OK
+    );
+    let cases = [
+        ("/Enrollment/Renew", "Certificate Enrollment - Enroll PFX"),
+        (
+            "/Enrollment/PFX/Replace",
+            "Certificate Store Management - Schedule",
+        ),
+        (
+            "/Enrollment/PFX/Deploy",
+            "Certificate Store Management - Schedule",
+        ),
+        (
+            "/CertificateStores/Reenrollment",
+            "Certificate Enrollment - Enroll CSR",
+        ),
+    ];
+    for (path, permission) in cases {
+        let reply = sim.post("auditor", path, json!({})).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        let message = reply.json()["Message"].as_str().unwrap_or("").to_owned();
+        assert!(
+            message.starts_with(
+                "User KEYEXAMPLE\\auditor does not have any of the required permissions:"
+            ) && message.contains(permission),
+            "{path}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn alice_reads_only_her_own_certificates() {
+    let sim = TestSim::v10().await;
+    let reply = sim.get("alice", "/Certificates/12").await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.json()["Message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("KEYEXAMPLE\\alice"));
+    let page = sim
+        .get("alice", "/Certificates?pq.returnLimit=500")
+        .await
+        .json();
+    let requesters: Vec<&str> = page
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["RequesterName"].as_str())
+        .collect();
+    assert!(!requesters.is_empty());
+    assert!(requesters.iter().all(|r| *r == "KEYEXAMPLE\\alice"));
+    let helpdesk_page = sim
+        .get("helpdesk", "/Certificates?pq.returnLimit=500")
+        .await
+        .ids();
+    assert!(helpdesk_page.len() > requesters.len());
+}
+
+#[tokio::test]
+async fn same_seed_gives_identical_certificate_lists_and_another_seed_does_not() {
+    let a = TestSim::v10().await;
+    let b = TestSim::v10().await;
+    let c = TestSim::start(kf_sim::SimConfig {
+        seed: 7,
+        ..config(ApiFlavor::V10)
+    })
+    .await;
+    let path = "/Certificates?pq.returnLimit=100&includeLocations=true&includeMetadata=true";
+    let first = a.get("helpdesk", path).await.text;
+    assert_eq!(first, b.get("helpdesk", path).await.text);
+    assert_ne!(first, c.get("helpdesk", path).await.text);
+}
+
+#[tokio::test]
+async fn non_json_post_bodies_are_415_and_broken_json_is_400() {
+    let sim = TestSim::v10().await;
+    let authorization = basic("helpdesk");
+    let headers = [
+        ("authorization", authorization.as_str()),
+        ("x-keyfactor-requested-with", "APIClient"),
+    ];
+    let response = sim
+        .client
+        .post(sim.url("/KeyfactorAPI/Enrollment/Renew"))
+        .header(headers[0].0, headers[0].1)
+        .header(headers[1].0, headers[1].1)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let response = sim
+        .client
+        .post(sim.url("/KeyfactorAPI/Enrollment/Renew"))
+        .header(headers[0].0, headers[0].1)
+        .header(headers[1].0, headers[1].1)
+        .header("content-type", "application/json")
+        .body("{\"CertificateId\": ")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

@@ -1,0 +1,181 @@
+//! Starts a simulator in-process on 127.0.0.1:0 and talks to it over real HTTP.
+#![allow(dead_code)] // Each test binary uses a different subset of these helpers.
+
+use std::time::Duration;
+
+use base64::Engine;
+use kf_sim::{ApiFlavor, SimConfig};
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub struct TestSim {
+    pub base: String,
+    pub client: Client,
+    _stop: oneshot::Sender<()>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Id`s of a JSON array of objects.
+    pub fn ids(&self) -> Vec<i64> {
+        self.json()
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|item| item["Id"].as_i64().expect("Id"))
+            .collect()
+    }
+}
+
+/// Job phases in tests, long enough that a slow machine never sees a job move on by itself.
+pub const JOB_PHASE_MS: u64 = 60_000;
+
+pub fn config(api: ApiFlavor) -> SimConfig {
+    SimConfig {
+        api,
+        job_phase: Duration::from_millis(JOB_PHASE_MS),
+        ..SimConfig::default()
+    }
+}
+
+pub fn basic(user: &str) -> String {
+    let password = format!("{user}-demo");
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("KEYEXAMPLE\\{user}:{password}"));
+    format!("Basic {encoded}")
+}
+
+impl TestSim {
+    pub async fn start(config: SimConfig) -> TestSim {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(kf_sim::serve(config, listener, async {
+            let _ = stopped.await;
+        }));
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client");
+        TestSim {
+            base: format!("http://{address}"),
+            client,
+            _stop: stop,
+        }
+    }
+
+    pub async fn v10() -> TestSim {
+        Self::start(config(ApiFlavor::V10)).await
+    }
+
+    pub async fn v25() -> TestSim {
+        Self::start(config(ApiFlavor::V25)).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request with only the given headers (no defaults).
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("response");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("body"),
+        }
+    }
+
+    /// An API call as Command clients make it: requested-with + Basic auth of `user`.
+    pub async fn api(&self, method: Method, user: &str, path: &str, body: Option<Value>) -> Reply {
+        let authorization = basic(user);
+        self.raw(
+            method,
+            &format!("/KeyfactorAPI{path}"),
+            &[
+                ("x-keyfactor-requested-with", "APIClient"),
+                ("authorization", &authorization),
+                ("accept", "application/json"),
+            ],
+            body,
+        )
+        .await
+    }
+
+    pub async fn get(&self, user: &str, path: &str) -> Reply {
+        self.api(Method::GET, user, path, None).await
+    }
+
+    pub async fn post(&self, user: &str, path: &str, body: Value) -> Reply {
+        self.api(Method::POST, user, path, Some(body)).await
+    }
+
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.raw(method, &format!("/__sim{path}"), &[], body).await
+    }
+
+    pub async fn advance(&self, ms: u64) {
+        let reply = self
+            .admin(
+                Method::POST,
+                "/jobs/advance",
+                Some(serde_json::json!({ "ms": ms })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+}
+
+/// `?name=value&…` with values percent-encoded (spaces as %20, like keyfactor-go-client).
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| {
+            let value: String = value
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{name}={value}")
+        })
+        .collect();
+    format!("?{}", encoded.join("&"))
+}
+
+pub fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,295 @@
+//! Serving the built SPA (headers, MIME, precompression, fallback, sub-path) and the SSO stand-in.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{config, TestSim};
+use kf_sim::{ApiFlavor, SimConfig, CONTENT_SECURITY_POLICY};
+use reqwest::{Method, StatusCode};
+
+const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\" src=\"/app-1a2b.js\"></script></head><body></body></html>";
+const WASM: &[u8] = b"\0asm\x01\0\0\0";
+const WASM_BROTLI: &[u8] = b"pretend-brotli-bytes";
+
+/// A throwaway dist directory like trunk's output, with precompressed siblings; removed on drop.
+struct Dist(PathBuf);
+
+impl Drop for Dist {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dist(name: &str) -> Dist {
+    let dir = std::env::temp_dir().join(format!("kf-sim-dist-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create dist");
+    for (file, contents) in [
+        ("index.html", INDEX.as_bytes()),
+        ("config.json", b"{\"apiBase\":\"/KeyfactorAPI\"}".as_slice()),
+        ("app-1a2b_bg.wasm", WASM),
+        ("app-1a2b_bg.wasm.br", WASM_BROTLI),
+        ("app-1a2b.js", b"export default 1;".as_slice()),
+    ] {
+        std::fs::write(dir.join(file), contents).expect("write dist file");
+    }
+    Dist(dir)
+}
+
+/// A simulator serving a fresh dist directory (keep the `Dist` alive for the test).
+async fn static_sim(name: &str, public_path: &str, sso: bool) -> (TestSim, Dist) {
+    let dist = dist(name);
+    let sim = TestSim::start(SimConfig {
+        dist: Some(dist.0.clone()),
+        public_path: public_path.into(),
+        sso,
+        ..config(ApiFlavor::V10)
+    })
+    .await;
+    (sim, dist)
+}
+
+fn assert_security_headers(reply: &common::Reply) {
+    assert_eq!(
+        reply.header("content-security-policy"),
+        Some(CONTENT_SECURITY_POLICY)
+    );
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
+}
+
+#[tokio::test]
+async fn index_and_assets_get_security_and_cache_headers_and_wasm_mime() {
+    let (sim, _dist) = static_sim("headers", "/", false).await;
+    let index = sim.raw(Method::GET, "/", &[], None).await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert_eq!(index.text, INDEX);
+    assert_security_headers(&index);
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+
+    let config = sim.raw(Method::GET, "/config.json", &[], None).await;
+    assert_eq!(config.header("cache-control"), Some("no-cache"));
+
+    let wasm = sim.raw(Method::GET, "/app-1a2b_bg.wasm", &[], None).await;
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(
+        wasm.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_security_headers(&wasm);
+}
+
+#[tokio::test]
+async fn precompressed_siblings_are_served_when_accepted() {
+    let (sim, _dist) = static_sim("brotli", "/", false).await;
+    let response = sim
+        .client
+        .get(sim.url("/app-1a2b_bg.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.bytes().await.expect("body").as_ref(), WASM_BROTLI);
+    let plain = sim
+        .client
+        .get(sim.url("/app-1a2b_bg.wasm"))
+        .send()
+        .await
+        .expect("response");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.expect("body").as_ref(), WASM);
+}
+
+#[tokio::test]
+async fn client_routes_fall_back_to_index_but_missing_files_are_404() {
+    let (sim, _dist) = static_sim("fallback", "/", false).await;
+    let route = sim
+        .raw(Method::GET, "/certificates/12/renew", &[], None)
+        .await;
+    assert_eq!(route.status, StatusCode::OK);
+    assert_eq!(route.text, INDEX);
+    assert_eq!(route.header("cache-control"), Some("no-cache"));
+    let missing = sim.raw(Method::GET, "/app-missing.js", &[], None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sub_path_hosting_serves_app_and_api_under_the_prefix() {
+    let (sim, _dist) = static_sim("subpath", "/certs/", false).await;
+    let bare = sim.raw(Method::GET, "/certs", &[], None).await;
+    assert!(bare.status.is_redirection());
+    assert_eq!(bare.header("location"), Some("/certs/"));
+    assert_eq!(sim.raw(Method::GET, "/certs/", &[], None).await.text, INDEX);
+    assert_eq!(
+        sim.raw(Method::GET, "/certs/renew/1", &[], None).await.text,
+        INDEX
+    );
+    assert_eq!(
+        sim.raw(Method::GET, "/certs/app-1a2b_bg.wasm", &[], None)
+            .await
+            .header("content-type"),
+        Some("application/wasm")
+    );
+    assert_eq!(
+        sim.raw(Method::GET, "/", &[], None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let authorization = common::basic("helpdesk");
+    let api = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Status/Endpoints",
+            &[
+                ("authorization", &authorization),
+                ("x-keyfactor-requested-with", "APIClient"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.header("x-keyfactor-product-version"), Some("10.5.0.0"));
+}
+
+/// Signs in through the form and returns the session cookie pair.
+async fn sign_in(sim: &TestSim, user: &str, rd: &str) -> (String, reqwest::Response) {
+    let response = sim
+        .client
+        .post(sim.url("/__sso/sign_in"))
+        .form(&[("user", user), ("rd", rd)])
+        .send()
+        .await
+        .expect("sign in");
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let pair = set_cookie
+        .split(';')
+        .next()
+        .expect("cookie pair")
+        .to_owned();
+    (pair, response)
+}
+
+#[tokio::test]
+async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
+    let (sim, _dist) = static_sim("sso", "/certs/", true).await;
+    let anonymous = sim
+        .raw(Method::GET, "/certs/renew/1?tab=jobs", &[], None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::FOUND);
+    assert_eq!(
+        anonymous.header("location"),
+        Some("/__sso/sign_in?rd=%2Fcerts%2Frenew%2F1%3Ftab%3Djobs")
+    );
+
+    let page = sim
+        .raw(Method::GET, "/__sso/sign_in?rd=%2Fcerts%2F", &[], None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_security_headers(&page);
+    assert!(page.text.contains("KEYEXAMPLE\\alice") && page.text.contains("KEYEXAMPLE\\auditor"));
+    assert!(
+        !page.text.contains("<script")
+            && !page.text.contains("<style")
+            && !page.text.contains("style=")
+    );
+    assert!(page.text.contains("action=\"/__sso/sign_in\""));
+
+    let (cookie, response) = sign_in(&sim, "alice", "/certs/renew/1").await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], "/certs/renew/1");
+    let set_cookie = response.headers()["set-cookie"].to_str().expect("ascii");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+
+    let app = sim
+        .raw(Method::GET, "/certs/renew/1", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(app.text, INDEX);
+    let api_headers = [
+        ("cookie", cookie.as_str()),
+        ("x-keyfactor-requested-with", "XMLHttpRequest"),
+    ];
+    let own = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Certificates/1",
+            &api_headers,
+            None,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let others = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Certificates/12",
+            &api_headers,
+            None,
+        )
+        .await;
+    assert_eq!(
+        others.status,
+        StatusCode::FORBIDDEN,
+        "the session is alice's"
+    );
+    let userinfo = sim
+        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(userinfo.json()["user"], "KEYEXAMPLE\\alice");
+
+    let no_session = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Certificates/1",
+            &[("x-keyfactor-requested-with", "XMLHttpRequest")],
+            None,
+        )
+        .await;
+    assert_eq!(no_session.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_session.json()["Message"], "Unauthorized");
+
+    assert_eq!(
+        sim.admin(Method::POST, "/session/expire", None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let expired = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Certificates/1",
+            &api_headers,
+            None,
+        )
+        .await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    let userinfo = sim
+        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(userinfo.status, StatusCode::UNAUTHORIZED);
+    let navigation = sim
+        .raw(Method::GET, "/certs/", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(navigation.status, StatusCode::FOUND);
+}
+
+#[tokio::test]
+async fn sign_in_refuses_to_return_off_site_and_sign_out_clears_the_session() {
+    let (sim, _dist) = static_sim("sso-rd", "/", true).await;
+    let (cookie, response) = sign_in(&sim, "helpdesk", "//evil.example/x").await;
+    assert_eq!(response.headers()["location"], "/");
+    let signed_out = sim
+        .raw(Method::GET, "/__sso/sign_out", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(signed_out.status, StatusCode::FOUND);
+    assert!(signed_out
+        .header("set-cookie")
+        .unwrap_or("")
+        .contains("Max-Age=0"));
+    let after = sim
+        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,299 @@
+//! The one HTTP client of the app. Every request to Keyfactor Command goes through [`KeyfactorClient::send`],
+//! the single chokepoint that adds the Keyfactor headers, authentication, the timeout, `redirect: manual`, and
+//! cancellation when the component that asked goes away; every failure leaves it as one [`ApiError`].
+
+use std::sync::Arc;
+
+use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use serde::{de::DeserializeOwned, Serialize};
+use web_sys::{
+    AbortController, AbortSignal, RequestCache, RequestCredentials, RequestRedirect, ResponseType,
+};
+
+use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
+use super::version::CommandVersion;
+use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
+use crate::domain::credentials::BasicCredentials;
+
+const PRODUCT_VERSION_HEADER: &str = "x-keyfactor-product-version";
+
+/// Whether the user can currently talk to Keyfactor; the layout shows one global banner when not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    Active,
+    /// The SSO session ran out (401 or a redirect to the sign-in page): the user must sign in again.
+    Expired,
+}
+
+/// Cheap to clone: configuration is shared, state lives in signals owned by the app root.
+#[derive(Clone)]
+pub struct KeyfactorClient {
+    api_base: Arc<str>,
+    api_version: Arc<str>,
+    timeout_ms: u32,
+    auth: AuthMode,
+    fixed_version: Option<CommandVersion>,
+    /// Basic-auth credentials, in memory only (never storage, never the URL).
+    credentials: RwSignal<Option<BasicCredentials>>,
+    detected_version: RwSignal<Option<CommandVersion>>,
+    session: RwSignal<SessionState>,
+}
+
+/// What `send` read off the wire, before interpretation.
+struct RawAnswer {
+    status: u16,
+    content_type: Option<String>,
+    product_version: Option<String>,
+    body: String,
+    opaque_redirect: bool,
+}
+
+impl RawAnswer {
+    fn as_http(&self) -> HttpAnswer<'_> {
+        HttpAnswer {
+            status: self.status,
+            content_type: self.content_type.as_deref(),
+            body: &self.body,
+            redirected_opaque: self.opaque_redirect,
+        }
+    }
+}
+
+impl KeyfactorClient {
+    pub fn new(config: &RuntimeConfig) -> Self {
+        let fixed_version = match config.command_version {
+            CommandVersionSetting::Auto => None,
+            CommandVersionSetting::Fixed(version) => Some(version),
+        };
+        Self {
+            api_base: config.api_base.as_str().into(),
+            api_version: config.api_version.as_str().into(),
+            timeout_ms: config.request_timeout_ms,
+            auth: config.auth,
+            fixed_version,
+            credentials: RwSignal::new(None),
+            detected_version: RwSignal::new(None),
+            session: RwSignal::new(SessionState::Active),
+        }
+    }
+
+    pub fn auth_mode(&self) -> AuthMode {
+        self.auth
+    }
+
+    pub fn session(&self) -> ReadSignal<SessionState> {
+        self.session.read_only()
+    }
+
+    /// True when requests can be sent: always in proxy mode, after sign-in in basic mode.
+    pub fn has_credentials(&self) -> Signal<bool> {
+        let (auth, credentials) = (self.auth, self.credentials);
+        Signal::derive(move || auth == AuthMode::Proxy || credentials.with(Option::is_some))
+    }
+
+    /// Checks the credentials with a cheap authenticated request and keeps them only if Keyfactor accepts them.
+    pub async fn sign_in(&self, credentials: BasicCredentials) -> Result<(), ApiError> {
+        let version = self.probe_version(Some(&credentials)).await?;
+        self.detected_version.set(Some(version));
+        self.credentials.set(Some(credentials));
+        self.session.set(SessionState::Active);
+        Ok(())
+    }
+
+    /// The Command version whose rules apply: fixed by config, or read once from `GET /Status/Endpoints`.
+    pub async fn command_version(&self) -> Result<CommandVersion, ApiError> {
+        if let Some(version) = self
+            .fixed_version
+            .or_else(|| self.detected_version.get_untracked())
+        {
+            return Ok(version);
+        }
+        let credentials = self.credentials.get_untracked();
+        let version = self.probe_version(credentials.as_ref()).await?;
+        self.detected_version.set(Some(version));
+        Ok(version)
+    }
+
+    /// `GET /Status/Endpoints`: Keyfactor's own liveness and version probe.
+    async fn probe_version(
+        &self,
+        credentials: Option<&BasicCredentials>,
+    ) -> Result<CommandVersion, ApiError> {
+        let answer = self
+            .send(credentials, Method::GET, "Status/Endpoints", &[], None)
+            .await?;
+        self.interpret(decode_json::<serde_json::Value>(
+            &answer.as_http(),
+            self.auth,
+        ))?;
+        Ok(self
+            .fixed_version
+            .unwrap_or_else(|| CommandVersion::from_header(answer.product_version.as_deref())))
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<T, ApiError> {
+        let answer = self
+            .send(
+                self.credentials.get_untracked().as_ref(),
+                Method::GET,
+                path,
+                query,
+                None,
+            )
+            .await?;
+        self.interpret(decode_json(&answer.as_http(), self.auth))
+    }
+
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let credentials = self.credentials.get_untracked();
+        let answer = self
+            .send(
+                credentials.as_ref(),
+                Method::POST,
+                path,
+                query,
+                Some(to_json(body)?),
+            )
+            .await?;
+        self.interpret(decode_json(&answer.as_http(), self.auth))
+    }
+
+    /// For operations that answer 204 No Content (e.g. `POST /CertificateStores/Reenrollment`).
+    pub async fn post_no_content<B: Serialize>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<(), ApiError> {
+        let credentials = self.credentials.get_untracked();
+        let answer = self
+            .send(
+                credentials.as_ref(),
+                Method::POST,
+                path,
+                query,
+                Some(to_json(body)?),
+            )
+            .await?;
+        self.interpret(expect_no_content(&answer.as_http(), self.auth))
+    }
+
+    fn interpret<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if matches!(result, Err(ApiError::SessionExpired)) {
+            self.session.set(SessionState::Expired);
+        }
+        result
+    }
+
+    /// The chokepoint: every request leaves the app here.
+    async fn send(
+        &self,
+        credentials: Option<&BasicCredentials>,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        json_body: Option<String>,
+    ) -> Result<RawAnswer, ApiError> {
+        let url = format!("{}{}", self.api_base, path);
+        let mut builder = RequestBuilder::new(&url)
+            .method(method)
+            .header("Accept", "application/json")
+            // Lets SSO proxies (oauth2-proxy, mod_auth_openidc) answer 401 instead of redirecting to the IdP.
+            .header("X-Requested-With", "XMLHttpRequest")
+            .header("x-keyfactor-requested-with", "APIClient")
+            .header("x-keyfactor-api-version", &self.api_version)
+            .credentials(match self.auth {
+                // The proxy's session cookie is the user's identity.
+                AuthMode::Proxy => RequestCredentials::SameOrigin,
+                // No ambient cookies or cached HTTP auth, and no native browser login dialog on a 401 with
+                // `WWW-Authenticate: Basic` (Chromium only prompts when credentials are included).
+                AuthMode::Basic => RequestCredentials::Omit,
+            })
+            // A redirect to a sign-in page becomes observable (opaqueredirect) instead of silently followed.
+            .redirect(RequestRedirect::Manual)
+            // Answers may carry secrets (generated PFX passwords): never keep them in the HTTP cache.
+            .cache(RequestCache::NoStore);
+        if let Some(credentials) = credentials.filter(|_| self.auth == AuthMode::Basic) {
+            builder = builder.header("Authorization", &credentials.authorization_header());
+        }
+        if !query.is_empty() {
+            builder = builder.query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+
+        let cancel = AbortController::new().map_err(|_| ApiError::Network {
+            detail: "the browser cannot cancel requests".into(),
+        })?;
+        let signal = AbortSignal::any(&js_sys::Array::of2(
+            &cancel.signal(),
+            &AbortSignal::timeout_with_u32(self.timeout_ms),
+        ));
+        builder = builder.abort_signal(Some(&signal));
+        if Owner::current().is_some() {
+            // The component (or resource run) that asked went away: stop the request instead of letting it finish unseen.
+            let cancel = SendWrapper::new(cancel);
+            on_cleanup(move || cancel.abort());
+        }
+
+        let request = match json_body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body),
+            None => builder.build(),
+        }
+        .map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+
+        let response = request.send().await.map_err(|e| self.classify_failure(e))?;
+        let opaque_redirect = response.type_() == ResponseType::Opaqueredirect;
+        let headers = response.headers();
+        let content_type = headers.get("content-type");
+        let product_version = headers.get(PRODUCT_VERSION_HEADER);
+        let status = response.status();
+        // A connection dropped mid-body surfaces here.
+        let body = if opaque_redirect {
+            String::new()
+        } else {
+            response
+                .text()
+                .await
+                .map_err(|e| self.classify_failure(e))?
+        };
+        Ok(RawAnswer {
+            status,
+            content_type,
+            product_version,
+            body,
+            opaque_redirect,
+        })
+    }
+
+    fn classify_failure(&self, error: gloo_net::Error) -> ApiError {
+        match error {
+            gloo_net::Error::JsError(js) if js.name == "TimeoutError" => ApiError::Timeout {
+                after_ms: self.timeout_ms,
+            },
+            gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::Cancelled,
+            other => ApiError::Network {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Malformed {
+        detail: e.to_string(),
+    })
+}

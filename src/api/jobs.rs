@@ -1,0 +1,15 @@
+//! Orchestrator job endpoints.
+
+use super::client::KeyfactorClient;
+use super::error::ApiError;
+use super::models::JobHistoryEntry;
+use super::query::{ListEndpoint, ListQuery};
+
+impl KeyfactorClient {
+    /// `GET /OrchestratorJobs/JobHistory`, one page, spelled for the server's version.
+    pub async fn job_history(&self, query: &ListQuery) -> Result<Vec<JobHistoryEntry>, ApiError> {
+        let version = self.command_version().await?;
+        let params = query.to_params(ListEndpoint::JobHistory, version);
+        self.get_json("OrchestratorJobs/JobHistory", &params).await
+    }
+}

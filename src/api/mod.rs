@@ -1,0 +1,11 @@
+//! Everything that knows Keyfactor's HTTP contract. Views never build URLs, headers or JSON themselves.
+
+pub mod error;
+pub mod models;
+pub mod query;
+pub mod version;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod jobs;

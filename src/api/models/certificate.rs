@@ -1,0 +1,85 @@
+//! `GET /Certificates` and `GET /Certificates/{id}`: v10 `Models.CertificateRetrievalResponse`,
+//! v25 `CertificateRetrievalBulkResponse`. Only the fields the portal shows; the rest is ignored.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::common::{null_as_default, wire_time};
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Certificate {
+    pub id: i32,
+    /// Hex SHA-1, despite `format: byte` in the spec: never base64-decode it.
+    pub thumbprint: Option<String>,
+    /// Hex, like the thumbprint.
+    pub serial_number: Option<String>,
+    #[serde(rename = "IssuedDN")]
+    pub issued_dn: Option<String>,
+    #[serde(rename = "IssuedCN")]
+    pub issued_cn: Option<String>,
+    /// Command writes it with spaces after commas on POST and without on GET: normalise before comparing.
+    #[serde(rename = "IssuerDN")]
+    pub issuer_dn: Option<String>,
+    #[serde(default, deserialize_with = "wire_time::deserialize_option")]
+    pub not_before: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "wire_time::deserialize_option")]
+    pub not_after: Option<DateTime<Utc>>,
+    /// The full template *display* name, not the short name `POST /Enrollment/Renew` expects.
+    pub template_name: Option<String>,
+    pub certificate_authority_name: Option<String>,
+    /// Keyfactor's `CertificateState` number (0–8); [`Certificate::cert_state_string`] is its text.
+    pub cert_state: Option<i32>,
+    pub cert_state_string: Option<String>,
+    pub requester_name: Option<String>,
+    /// Only filled when the query asked for `includeHasPrivateKey`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub has_private_key: bool,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub subject_alt_name_elements: Vec<SubjectAltName>,
+    /// Only filled when the query asked for `includeLocations`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub locations: Vec<CertificateLocation>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub locations_count: Vec<LocationCount>,
+    /// Only filled when the query asked for `includeMetadata`; v25 allows `null` values.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, Option<String>>,
+    /// v25 only.
+    pub enrollment_pattern_id: Option<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SubjectAltName {
+    pub value: Option<String>,
+    /// X.509 GeneralName tag as Keyfactor numbers it (e.g. 2 = DNS name, 7 = IP address).
+    #[serde(rename = "Type")]
+    pub kind: Option<i32>,
+}
+
+/// One certificate store the certificate is installed in.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CertificateLocation {
+    pub store_machine: Option<String>,
+    pub store_path: Option<String>,
+    /// Store-type id (`CertificateStoreType::store_type`).
+    pub store_type: Option<i32>,
+    pub alias: Option<String>,
+    pub chain_level: Option<i32>,
+    /// Store GUID (`CertificateStore::id`).
+    pub cert_store_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocationCount {
+    /// Store-type short name, e.g. `IIS`.
+    #[serde(rename = "Type")]
+    pub store_type: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub count: i32,
+}

@@ -1,0 +1,103 @@
+//! The application root: start-up (config before mount), context, router and layout.
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::api::client::KeyfactorClient;
+use crate::components::basic_sign_in::BasicSignInGate;
+use crate::components::session_banner::SessionBanner;
+use crate::config::{self, ConfigError, RuntimeConfig};
+use crate::pages::{jobs::JobsPage, not_found::NotFound, reenroll::ReenrollPage, renew::RenewPage};
+
+/// Entry point called by `main`: loads `config.json`, then mounts the app or a readable error page.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    // `leptos::task::spawn_local` is not usable before mounting; the browser's own executor is.
+    wasm_bindgen_futures::spawn_local(async {
+        match config::load().await {
+            Ok(config) => mount_to_body(move || view! { <App config /> }),
+            Err(error) => mount_to_body(move || view! { <ConfigErrorPage error /> }),
+        }
+    });
+}
+
+/// The router base, derived from `<base href>` so it cannot disagree with the build's `--public-url`
+/// (`/certs/` → `/certs`, `/` → empty).
+#[derive(Clone, Debug)]
+struct RouterBase(String);
+
+impl RouterBase {
+    fn from_document() -> Self {
+        let base_uri = document().base_uri().ok().flatten().unwrap_or_default();
+        let path = web_sys::Url::new(&base_uri)
+            .map(|u| u.pathname())
+            .unwrap_or_default();
+        Self(path.trim_end_matches('/').to_owned())
+    }
+}
+
+/// The `href` of an app route such as `"/jobs"`, under the sub-path the portal is served from.
+/// (`<A>` takes absolute hrefs literally, so the base must be added here.)
+pub fn href(route: &str) -> String {
+    format!("{}{route}", expect_context::<RouterBase>().0)
+}
+
+#[component]
+pub fn App(config: RuntimeConfig) -> impl IntoView {
+    let client = KeyfactorClient::new(&config);
+    let base = RouterBase::from_document();
+    provide_context(client);
+    provide_context(config);
+    provide_context(base.clone());
+
+    // Start-up is measured from navigation start to this mark (cargo xtask bench).
+    Effect::new(|_| {
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("app-ready");
+        }
+    });
+
+    view! {
+        <Router base=base.0>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <header class="site-header">
+                <p class="brand">"Certificate self-service"</p>
+                <nav aria-label="Main">
+                    <ul>
+                        <li><A href=href("/renew")>"Renew a certificate"</A></li>
+                        <li><A href=href("/reenroll")>"Reenroll a store"</A></li>
+                        <li><A href=href("/jobs")>"Jobs"</A></li>
+                    </ul>
+                </nav>
+            </header>
+            <SessionBanner />
+            <main id="main" tabindex="-1">
+                <BasicSignInGate>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=|| view! { <Redirect path="/renew" /> } />
+                        <Route path=path!("/renew") view=RenewPage />
+                        <Route path=path!("/reenroll") view=ReenrollPage />
+                        <Route path=path!("/jobs") view=JobsPage />
+                    </Routes>
+                </BasicSignInGate>
+            </main>
+        </Router>
+    }
+}
+
+/// Shown instead of the app when `config.json` is missing or wrong: operators see what to fix.
+#[component]
+fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
+    view! {
+        <main id="main" class="config-error">
+            <h1>"The portal is not configured correctly"</h1>
+            <p role="alert">{error.to_string()}</p>
+            <p>
+                "The file config.json next to index.html must be valid JSON with keys such as "
+                <code>"api_base"</code>", "<code>"auth"</code>" (\"proxy\" or \"basic\") and "
+                <code>"request_timeout_ms"</code>". Ask the team that hosts this portal to fix it."
+            </p>
+        </main>
+    }
+}

@@ -1,0 +1,20 @@
+//! How an API failure is shown: its specific message, and "Try again" where repeating is safe.
+
+use leptos::prelude::*;
+
+use crate::api::error::ApiError;
+
+/// `retry` is offered only for transient failures; callers pass it only for idempotent reads.
+#[component]
+pub fn ApiErrorNotice(
+    error: ApiError,
+    #[prop(optional, into)] retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let retry = retry.filter(|_| error.is_transient());
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{error.to_string()}</p>
+            {retry.map(|retry| view! { <button type="button" on:click=move |_| retry.run(())>"Try again"</button> })}
+        </div>
+    }
+}

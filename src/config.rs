@@ -1,0 +1,212 @@
+//! Runtime configuration: `config.json`, fetched at start-up before the app mounts, so one build serves
+//! every environment (operators overwrite the file; nothing is baked in at compile time).
+
+use serde::Deserialize;
+use std::fmt;
+
+use crate::api::version::CommandVersion;
+
+/// How requests to Keyfactor Command are authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// The SSO reverse proxy authenticates the user; the app sends only the proxy's cookie.
+    Proxy,
+    /// The app asks for `DOMAIN\user` and a password and sends HTTP Basic; both stay in memory only.
+    Basic,
+}
+
+/// Which Keyfactor Command rules (field spellings, enrollment patterns) the app follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandVersionSetting {
+    /// Read `x-keyfactor-product-version` from `GET /Status/Endpoints`.
+    Auto,
+    /// A fixed version such as `"10.5"` or `"25.1"`, for servers or proxies that hide the header.
+    Fixed(CommandVersion),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    /// Base URL of the Keyfactor API, relative to the page's `<base href>` or absolute same-origin path.
+    pub api_base: String,
+    /// Value of the `x-keyfactor-api-version` header.
+    pub api_version: String,
+    pub command_version: CommandVersionSetting,
+    pub auth: AuthMode,
+    pub request_timeout_ms: u32,
+}
+
+const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_api_base")]
+    api_base: String,
+    #[serde(default = "default_api_version")]
+    api_version: String,
+    #[serde(default = "default_command_version")]
+    command_version: String,
+    #[serde(default = "default_auth")]
+    auth: AuthMode,
+    #[serde(default = "default_timeout")]
+    request_timeout_ms: u32,
+}
+
+fn default_api_base() -> String {
+    "KeyfactorAPI/".to_owned()
+}
+fn default_api_version() -> String {
+    "1".to_owned()
+}
+fn default_command_version() -> String {
+    "auto".to_owned()
+}
+fn default_auth() -> AuthMode {
+    AuthMode::Proxy
+}
+fn default_timeout() -> u32 {
+    30_000
+}
+
+/// Why `config.json` could not be used; shown on the error page operators see first.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config.json could not be loaded: {0}")]
+    Unavailable(String),
+    #[error("config.json is not valid: {0}")]
+    Invalid(String),
+}
+
+impl RuntimeConfig {
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let api_base = raw.api_base.trim();
+        if api_base.is_empty() {
+            return Err(ConfigError::Invalid("api_base must not be empty".into()));
+        }
+        if api_base.contains("://") || api_base.starts_with("//") {
+            // Cross-origin calls need CORS that Keyfactor Command does not offer, and break connect-src 'self'.
+            return Err(ConfigError::Invalid(format!(
+                "api_base must be a same-origin path such as \"KeyfactorAPI/\", not {api_base:?}"
+            )));
+        }
+        if raw.api_version.trim().is_empty() {
+            return Err(ConfigError::Invalid("api_version must not be empty".into()));
+        }
+        if !TIMEOUT_RANGE_MS.contains(&raw.request_timeout_ms) {
+            return Err(ConfigError::Invalid(format!(
+                "request_timeout_ms must be between {} and {}, not {}",
+                TIMEOUT_RANGE_MS.start(),
+                TIMEOUT_RANGE_MS.end(),
+                raw.request_timeout_ms
+            )));
+        }
+        let command_version = match raw.command_version.trim() {
+            "" | "auto" => CommandVersionSetting::Auto,
+            fixed => CommandVersionSetting::Fixed(fixed.parse().map_err(|e| {
+                ConfigError::Invalid(format!(
+                    "command_version must be \"auto\" or a version: {e}"
+                ))
+            })?),
+        };
+        let mut api_base = api_base.to_owned();
+        if !api_base.ends_with('/') {
+            api_base.push('/');
+        }
+        Ok(Self {
+            api_base,
+            api_version: raw.api_version.trim().to_owned(),
+            command_version,
+            auth: raw.auth,
+            request_timeout_ms: raw.request_timeout_ms,
+        })
+    }
+}
+
+impl fmt::Display for AuthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthMode::Proxy => "proxy",
+            AuthMode::Basic => "basic",
+        })
+    }
+}
+
+/// Fetches `config.json` next to `index.html` (it resolves against `<base href>`, so sub-paths work).
+#[cfg(target_arch = "wasm32")]
+pub async fn load() -> Result<RuntimeConfig, ConfigError> {
+    use gloo_net::http::Request;
+    use web_sys::RequestCache;
+
+    let response = Request::get("config.json")
+        .cache(RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    if !response.ok() {
+        return Err(ConfigError::Unavailable(format!(
+            "HTTP {}",
+            response.status()
+        )));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    RuntimeConfig::from_json(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_default_config_is_valid() {
+        let cfg = RuntimeConfig::from_json(include_str!("../public/config.json")).unwrap();
+        assert_eq!(cfg.api_base, "KeyfactorAPI/");
+        assert_eq!(cfg.auth, AuthMode::Proxy);
+        assert_eq!(cfg.command_version, CommandVersionSetting::Auto);
+    }
+
+    #[test]
+    fn defaults_fill_missing_keys_and_base_gets_trailing_slash() {
+        let cfg =
+            RuntimeConfig::from_json(r#"{"api_base":"/KeyfactorAPI","auth":"basic"}"#).unwrap();
+        assert_eq!(cfg.api_base, "/KeyfactorAPI/");
+        assert_eq!(cfg.auth, AuthMode::Basic);
+        assert_eq!(cfg.request_timeout_ms, 30_000);
+        assert_eq!(cfg.api_version, "1");
+    }
+
+    #[test]
+    fn rejects_what_an_operator_could_get_wrong() {
+        for (json, expected) in [
+            (r#"{"auth":"kerberos"}"#, "unknown variant"),
+            (
+                r#"{"api_base":"https://kf.example.com/KeyfactorAPI"}"#,
+                "same-origin",
+            ),
+            (r#"{"request_timeout_ms":5}"#, "between 1000 and 600000"),
+            (r#"{"command_version":"latest"}"#, "command_version"),
+            (r#"{"api_bse":"x"}"#, "unknown field"),
+            ("<html>", "expected value"),
+        ] {
+            let err = RuntimeConfig::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(expected), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn fixed_command_version_is_kept() {
+        let cfg = RuntimeConfig::from_json(r#"{"command_version":"25.1"}"#).unwrap();
+        assert_eq!(
+            cfg.command_version,
+            CommandVersionSetting::Fixed(CommandVersion {
+                major: 25,
+                minor: 1
+            })
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! Pure validators and parsers for the portal's forms: each turns raw user input
+//! into a validated type or an error whose `Display` is the message shown next to the field.
+//! Plain Rust (no browser APIs), tested natively.
+
+/// Certificate alias inside a certificate store.
+pub mod alias;
+/// `host\logical-name` certificate authority references.
+pub mod certificate_authority;
+/// Keyfactor certificate ids (int32, at least 1).
+pub mod certificate_id;
+/// `DOMAIN\\user` + password for the `basic` auth mode.
+pub mod credentials;
+/// X.500 distinguished names for `SubjectName` (RFC 4514 / RFC 1779).
+pub mod distinguished_name;
+/// GUIDs for certificate stores and orchestrators.
+pub mod guid;
+/// Store-type entry parameters (`JobProperties`) and their values.
+pub mod job_property;
+/// A redacting, zero-on-drop string for passwords.
+pub mod secret;
+/// AD certificate template short names.
+pub mod template;
+/// Shared helpers: trimming pasted input, naming characters safely in messages.
+mod text;
+/// SHA-1 certificate thumbprints.
+pub mod thumbprint;
+/// The UTC request `Timestamp`.
+pub mod timestamp;
+
+pub use alias::{Alias, AliasError};
+pub use certificate_authority::{CertificateAuthority, CertificateAuthorityError};
+pub use certificate_id::{CertificateId, CertificateIdError};
+pub use distinguished_name::{Attribute, DistinguishedName, DistinguishedNameError, Rdn};
+pub use guid::{Guid, GuidError};
+pub use job_property::{
+    parse_job_property, EntryParameterSpec, JobPropertyError, JobPropertyValue, ParameterKind,
+};
+pub use secret::SecretString;
+pub use template::{TemplateShortName, TemplateShortNameError};
+pub use thumbprint::{Thumbprint, ThumbprintError};
+pub use timestamp::{RequestTimestamp, RequestTimestampError};

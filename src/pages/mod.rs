@@ -1,0 +1,6 @@
+//! One component per route, named after its URL segment.
+
+pub mod jobs;
+pub mod not_found;
+pub mod reenroll;
+pub mod renew;

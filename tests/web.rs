@@ -1,0 +1,139 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the app shell and the shared form pieces.
+#![cfg(target_arch = "wasm32")]
+
+use certportal::app::App;
+use certportal::components::field::TextField;
+use certportal::config::RuntimeConfig;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> web_sys::HtmlElement {
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    host.unchecked_into()
+}
+
+/// Leptos applies DOM updates asynchronously: let the current macrotask finish before asserting.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn config(json: &str) -> RuntimeConfig {
+    RuntimeConfig::from_json(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn app_shell_mounts_with_navigation_and_a_main_landmark() {
+    let host = host();
+    let _app = mount_to(host.clone(), || view! { <App config=config("{}") /> });
+    settle().await;
+
+    let links: Vec<(String, String)> = {
+        let nodes = host.query_selector_all("nav[aria-label='Main'] a").unwrap();
+        (0..nodes.length())
+            .map(|i| {
+                let a: web_sys::Element = nodes.item(i).unwrap().unchecked_into();
+                (a.text_content().unwrap(), a.get_attribute("href").unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(
+        links,
+        [
+            ("Renew a certificate", "/renew"),
+            ("Reenroll a store", "/reenroll"),
+            ("Jobs", "/jobs")
+        ]
+        .map(|(t, h)| (t.to_owned(), h.to_owned()))
+    );
+    assert!(host
+        .query_selector("a.skip-link[href='#main']")
+        .unwrap()
+        .is_some());
+    assert!(host.query_selector("main#main").unwrap().is_some());
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn basic_auth_mode_asks_for_credentials_before_any_page() {
+    let host = host();
+    let _app = mount_to(
+        host.clone(),
+        || view! { <App config=config(r#"{"auth":"basic"}"#) /> },
+    );
+    settle().await;
+
+    let heading = host.query_selector("main h1").unwrap().unwrap();
+    assert_eq!(
+        heading.text_content().unwrap(),
+        "Sign in to Keyfactor Command"
+    );
+    let password = host.query_selector("input#password").unwrap().unwrap();
+    assert_eq!(password.get_attribute("type").as_deref(), Some("password"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn text_field_links_its_error_only_while_there_is_one() {
+    let host = host();
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let _field = mount_to(host.clone(), move || {
+        view! { <TextField id="thumb" label="Thumbprint" hint="40 hex digits" value error=error /> }
+    });
+    settle().await;
+    let input = host.query_selector("input#thumb").unwrap().unwrap();
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("thumb-hint")
+    );
+    let label = host.query_selector("label[for='thumb']").unwrap().unwrap();
+    assert!(label.text_content().unwrap().contains("Thumbprint"));
+
+    error.set(Some(
+        "A thumbprint has 40 hexadecimal characters; this has 38.".into(),
+    ));
+    settle().await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("thumb-hint thumb-error")
+    );
+    let message = host
+        .query_selector("#thumb-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        message,
+        "A thumbprint has 40 hexadecimal characters; this has 38."
+    );
+
+    // Typing updates the bound signal.
+    let input: web_sys::HtmlInputElement = input.unchecked_into();
+    input.set_value("AB");
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("input", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    settle().await;
+    assert_eq!(value.get_untracked(), "AB");
+    host.remove();
+}

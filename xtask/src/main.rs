@@ -1,0 +1,183 @@
+//! Developer commands. `cargo xtask demo` serves the portal on the simulator; `cargo xtask test` runs every
+//! test there is. Both install what is missing first, so they work on a fresh machine.
+
+mod bundle;
+mod process;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use process::{run, TestTally};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  demo [--port N] [--api v10|v25] [--public-path /certs/]
+                  build the release bundle and serve it on the Keyfactor simulator (SSO stand-in on)
+  test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
+                  release bundle, end-to-end tests (Playwright) against the simulator
+  install         only install the toolchain (wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("install") => tools::ensure_all(&workspace_root()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+struct DemoOptions {
+    port: u16,
+    api: String,
+    public_path: String,
+}
+
+fn parse_demo_options(args: &[String]) -> Result<DemoOptions, String> {
+    let mut options = DemoOptions {
+        port: 8089,
+        api: "v25".into(),
+        public_path: "/".into(),
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or(format!("{flag} needs a value\n\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--port" => {
+                options.port = value()?
+                    .parse()
+                    .map_err(|_| "--port takes a number".to_string())?
+            }
+            "--api" => options.api = value()?,
+            "--public-path" => options.public_path = value()?,
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    if !matches!(options.api.as_str(), "v10" | "v25") {
+        return Err("--api is v10 or v25".into());
+    }
+    if !options.public_path.starts_with('/') || !options.public_path.ends_with('/') {
+        return Err("--public-path must start and end with '/', e.g. /certs/".into());
+    }
+    Ok(options)
+}
+
+fn demo(args: &[String]) -> Result<(), String> {
+    let options = parse_demo_options(args)?;
+    let root = workspace_root();
+    tools::ensure_all(&root)?;
+    let dist = bundle::release(&root, &options.public_path)?;
+    run(process::cargo(&root).args(["build", "--release", "-p", "kf-sim"]))?;
+    let sim = bundle::target_dir(&root).join("release/kf-sim");
+    println!("\nStarting the Keyfactor Command simulator with the portal (Ctrl-C stops it).");
+    println!(
+        "Open http://127.0.0.1:{}{} and pick a demo user on the sign-in page.\n",
+        options.port, options.public_path
+    );
+    run(std::process::Command::new(sim).args([
+        "--port",
+        &options.port.to_string(),
+        "--api",
+        &options.api,
+        "--dist",
+        &dist.to_string_lossy(),
+        "--public-path",
+        &options.public_path,
+        "--sso",
+    ]))
+}
+
+/// The sub-path the e2e suite serves one bundle from (e2e/playwright.config.mjs knows it too).
+const E2E_SUB_PATH: &str = "/certs/";
+
+fn test() -> Result<(), String> {
+    let root = workspace_root();
+    tools::ensure_all(&root)?;
+    let mut tally = TestTally::default();
+    let cargo = || process::cargo(&root);
+    let wasm = "wasm32-unknown-unknown";
+
+    tally.step("format", cargo().args(["fmt", "--all", "--", "--check"]));
+    tally.step(
+        "clippy (native)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+    tally.step(
+        "clippy (wasm32)",
+        // Unit and property tests are native-only (proptest does not build for wasm32); they are linted above.
+        cargo().args([
+            "clippy",
+            "-p",
+            "certportal",
+            "--target",
+            wasm,
+            "--lib",
+            "--bins",
+            "--test",
+            "web",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+    tally.step("native tests", cargo().args(["test", "--workspace"]));
+    tally.step(
+        "wasm tests (headless Chromium)",
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "certportal",
+                "--target",
+                wasm,
+                "--test",
+                "web",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    );
+    let bundles = bundle::release(&root, "/").and_then(|dist| {
+        // A second build proves sub-path hosting (`--public-url`), as operators deploy it.
+        let sub_path_dist = bundle::release(&root, E2E_SUB_PATH)?;
+        run(cargo().args(["build", "-p", "kf-sim"]))?;
+        Ok((dist, sub_path_dist))
+    });
+    match bundles {
+        Ok((dist, sub_path_dist)) => {
+            let sim = bundle::target_dir(&root).join("debug/kf-sim");
+            tally.playwright(&root.join("e2e"), &sim, &dist, &sub_path_dist);
+        }
+        Err(message) => tally.record_failure("release bundle", &message),
+    }
+    tally.finish()
+}
