@@ -9,11 +9,13 @@ if (!sim || !dist || !subPathDist) {
   throw new Error('Run the e2e tests through `cargo xtask test` (it sets KF_SIM_BIN and PORTAL_DIST*).');
 }
 
-// Loopback only; distinct ports so a developer's `cargo xtask demo` on 8089 does not collide.
-export const SSO_V25 = 'http://127.0.0.1:18089';
-export const ANON_V10 = 'http://127.0.0.1:18090';
+// Loopback only; ports away from `cargo xtask demo`'s 8089. E2E_PORT_BASE lets two runs share a machine.
+const portBase = Number(process.env.E2E_PORT_BASE ?? 18089);
+export const SSO_V25 = `http://127.0.0.1:${portBase}`;
+export const ANON_V10 = `http://127.0.0.1:${portBase + 1}`;
 // Built with `--public-url /certs/` and served under that path, as behind a shared reverse proxy.
-export const SUB_PATH = 'http://127.0.0.1:18091';
+export const SUB_PATH = `http://127.0.0.1:${portBase + 2}`;
+const resultsDir = process.env.E2E_RESULTS_DIR ?? 'test-results';
 
 const server = (url, args, bundle = dist) => ({
   command: `"${sim}" --port ${new URL(url).port} --dist "${bundle}" ${args}`,
@@ -32,7 +34,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
-  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  outputDir: resultsDir,
+  reporter: [['list'], ['json', { outputFile: `${resultsDir}/results.json` }]],
   use: {
     baseURL: SSO_V25,
     trace: 'off',

@@ -1,8 +1,30 @@
 // Shared fixtures: every test fails on a console error, an uncaught page error (a Rust panic included) or a
 // Content-Security-Policy violation, so no test can pass while the page is quietly broken.
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
 
 export const test = base.extend({
+  /** The simulator behind `baseURL`, reset to its seed before each test (its admin API, loopback only). */
+  sim: [async ({ request, baseURL }, use) => {
+    const admin = (path) => new URL(`/__sim/${path}`, baseURL).href;
+    const call = async (method, path, data) => {
+      const response = await request.fetch(admin(path), { method, data });
+      expect(response.ok(), `${method} /__sim/${path}`).toBeTruthy();
+      return response.status() === 204 ? null : response.json().catch(() => null);
+    };
+    await call('POST', 'reset');
+    await use({
+      /** Every API request the simulator saw since the reset, oldest first. */
+      requests: () => call('GET', 'requests'),
+      /** e.g. `{ method: 'POST', path: '/KeyfactorAPI/Enrollment/Renew', kind: 'status', status: 500 }` */
+      fault: (spec) => call('POST', 'faults', spec),
+      clearFaults: () => call('DELETE', 'faults'),
+      /** Moves the orchestrators' clock so jobs progress without waiting. */
+      advanceJobs: (ms) => call('POST', 'jobs/advance', { ms }),
+      expireSessions: () => call('POST', 'session/expire'),
+    });
+  }, { auto: true }],
+
   problems: async ({ page }, use) => {
     const problems = [];
     // Chromium logs every non-2xx fetch as a console error; a test that provokes one on purpose says which.
@@ -34,6 +56,12 @@ export async function signIn(page, path, user) {
   await expect(page).toHaveURL(/__sso\/sign_in/);
   await page.getByLabel(new RegExp(user, 'i')).check();
   await page.getByRole('button', { name: /sign in/i }).click();
+}
+
+/** Fails with the list of axe-core violations on the page as it is now. */
+export async function expectNoAxeViolations(page, state) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), state).toEqual([]);
 }
 
 /** Resolves once the app has mounted its first interactive page. */

@@ -138,15 +138,7 @@ impl KeyfactorClient {
         path: &str,
         query: &[(String, String)],
     ) -> Result<T, ApiError> {
-        let answer = self
-            .send(
-                self.credentials.get_untracked().as_ref(),
-                Method::GET,
-                path,
-                query,
-                None,
-            )
-            .await?;
+        let answer = self.send_as_user(Method::GET, path, query, None).await?;
         self.interpret(decode_json(&answer.as_http(), self.auth))
     }
 
@@ -156,15 +148,8 @@ impl KeyfactorClient {
         query: &[(String, String)],
         body: &B,
     ) -> Result<T, ApiError> {
-        let credentials = self.credentials.get_untracked();
         let answer = self
-            .send(
-                credentials.as_ref(),
-                Method::POST,
-                path,
-                query,
-                Some(to_json(body)?),
-            )
+            .send_as_user(Method::POST, path, query, Some(to_json(body)?))
             .await?;
         self.interpret(decode_json(&answer.as_http(), self.auth))
     }
@@ -176,15 +161,8 @@ impl KeyfactorClient {
         query: &[(String, String)],
         body: &B,
     ) -> Result<(), ApiError> {
-        let credentials = self.credentials.get_untracked();
         let answer = self
-            .send(
-                credentials.as_ref(),
-                Method::POST,
-                path,
-                query,
-                Some(to_json(body)?),
-            )
+            .send_as_user(Method::POST, path, query, Some(to_json(body)?))
             .await?;
         self.interpret(expect_no_content(&answer.as_http(), self.auth))
     }
@@ -194,6 +172,19 @@ impl KeyfactorClient {
             self.session.set(SessionState::Expired);
         }
         result
+    }
+
+    /// `send` with the signed-in user's credentials (none in proxy mode: the proxy's cookie identifies them).
+    async fn send_as_user(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        json_body: Option<String>,
+    ) -> Result<RawAnswer, ApiError> {
+        let credentials = self.credentials.get_untracked();
+        self.send(credentials.as_ref(), method, path, query, json_body)
+            .await
     }
 
     /// The chokepoint: every request leaves the app here.

@@ -2,6 +2,32 @@
 
 use leptos::prelude::*;
 
+/// A field's hint and error ids, and its `aria-describedby`, which names the error only while there is one.
+fn field_ids(
+    id: &str,
+    has_hint: bool,
+    error: Signal<Option<String>>,
+) -> (
+    String,
+    String,
+    impl Fn() -> Option<String> + Send + Sync + 'static,
+) {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let (hint, err) = (hint_id.clone(), error_id.clone());
+    let described_by = move || {
+        let ids: Vec<&str> = [
+            has_hint.then_some(hint.as_str()),
+            error.with(Option::is_some).then_some(err.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    (hint_id, error_id, described_by)
+}
+
 /// `error` is shown (and `aria-invalid` set) only when `Some`; callers decide when a field has been touched.
 #[component]
 pub fn TextField(
@@ -17,21 +43,7 @@ pub fn TextField(
     #[prop(optional, into)]
     on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
-        move || {
-            let ids: Vec<&str> = [
-                has_hint.then_some(hint_id.as_str()),
-                error.with(Option::is_some).then_some(error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let (hint_id, error_id, described_by) = field_ids(&id, hint.is_some(), error);
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
             <label for=id.clone()>{label} {required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
@@ -53,6 +65,59 @@ pub fn TextField(
                     }
                 }
             />
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// One `<option>`: what is sent (`value`) and what the user reads (`label`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// A labelled `<select>` with the same hint/error wiring as [`TextField`]. An empty first option
+/// (`placeholder`) stands for "nothing chosen yet".
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<SelectOption>>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into, default = "Choose…".to_owned())] placeholder: String,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let (hint_id, error_id, described_by) = field_ids(&id, hint.is_some(), error);
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>
+                {label} {required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {hint.map(|hint| view! { <p id=hint_id.clone() class="field-hint">{hint}</p> })}
+            <select
+                id=id
+                required=required
+                aria-required=required.then_some("true")
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:change:target=move |ev| value.set(ev.target().value())
+            >
+                <option value="">{placeholder}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|o| {
+                            let selected = value.with_untracked(|v| *v == o.value);
+                            view! { <option value=o.value selected=selected>{o.label}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
             <p id=error_id class="field-error">{move || error.get()}</p>
         </div>
     }

@@ -2,5 +2,6 @@
 
 pub mod api_error;
 pub mod basic_sign_in;
+pub mod error_summary;
 pub mod field;
 pub mod session_banner;

@@ -52,9 +52,10 @@ fn JobTable(rows: Vec<JobHistoryEntry>) -> impl IntoView {
         return view! { <p>"No orchestrator jobs have run yet."</p> }.into_any();
     }
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
     };
     view! {
+        <div class="table-wrap">
         <table>
             <caption>{format!("The {} most recent jobs, newest first", rows.len())}</caption>
             <thead>
@@ -90,6 +91,7 @@ fn JobTable(rows: Vec<JobHistoryEntry>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }

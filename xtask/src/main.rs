@@ -90,8 +90,9 @@ fn demo(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     tools::ensure_all(&root)?;
     let dist = bundle::release(&root, &options.public_path)?;
-    run(process::cargo(&root).args(["build", "--release", "-p", "kf-sim"]))?;
-    let sim = bundle::target_dir(&root).join("release/kf-sim");
+    // The debug build is quick enough to serve a demo and is the one the tests build too.
+    run(process::cargo(&root).args(["build", "-p", "kf-sim"]))?;
+    let sim = bundle::target_dir(&root).join("debug/kf-sim");
     println!("\nStarting the Keyfactor Command simulator with the portal (Ctrl-C stops it).");
     println!(
         "Open http://127.0.0.1:{}{} and pick a demo user on the sign-in page.\n",

@@ -153,7 +153,9 @@ impl TestTally {
 
     /// The browser end-to-end suite; the simulator instances it needs are started by its config.
     pub fn playwright(&mut self, e2e: &Path, sim: &Path, dist: &Path, sub_path_dist: &Path) {
-        let report = e2e.join("test-results/results.json");
+        let results_dir =
+            std::env::var("E2E_RESULTS_DIR").unwrap_or_else(|_| "test-results".into());
+        let report = e2e.join(results_dir).join("results.json");
         let _ = std::fs::remove_file(&report);
         let started = Instant::now();
         let (ok, _) = run_streaming(
