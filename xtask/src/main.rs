@@ -39,6 +39,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// The component test files (`tests/web*.rs`) that run in headless Chromium; the rest of `tests/` is native.
+fn wasm_test_targets(root: &Path) -> Vec<String> {
+    let mut targets: Vec<String> = std::fs::read_dir(root.join("tests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .filter(|stem| stem == "web" || stem.starts_with("web_"))
+        .collect();
+    targets.sort();
+    targets
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -121,6 +135,9 @@ fn test() -> Result<(), String> {
     let cargo = || process::cargo(&root);
     let wasm = "wasm32-unknown-unknown";
 
+    let browser_tests = wasm_test_targets(&root);
+    let browser_test_args = || browser_tests.iter().flat_map(|t| ["--test", t.as_str()]);
+
     tally.step("format", cargo().args(["fmt", "--all", "--", "--check"]));
     tally.step(
         "clippy (native)",
@@ -136,35 +153,26 @@ fn test() -> Result<(), String> {
     tally.step(
         "clippy (wasm32)",
         // Unit and property tests are native-only (proptest does not build for wasm32); they are linted above.
-        cargo().args([
-            "clippy",
-            "-p",
-            "certportal",
-            "--target",
-            wasm,
-            "--lib",
-            "--bins",
-            "--test",
-            "web",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "certportal",
+                "--target",
+                wasm,
+                "--lib",
+                "--bins",
+            ])
+            .args(browser_test_args())
+            .args(["--", "-D", "warnings"]),
     );
     tally.step("native tests", cargo().args(["test", "--workspace"]));
     tally.step(
         "wasm tests (headless Chromium)",
         cargo()
-            .args([
-                "test",
-                "-p",
-                "certportal",
-                "--target",
-                wasm,
-                "--test",
-                "web",
-            ])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .args(["test", "-p", "certportal", "--target", wasm])
+            .args(browser_test_args())
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     );
     let bundles = bundle::release(&root, "/").and_then(|dist| {
