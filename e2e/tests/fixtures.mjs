@@ -53,7 +53,7 @@ export { expect };
 /** Signs in through the simulator's SSO stand-in as one of its demo users. */
 export async function signIn(page, path, user) {
   await page.goto(path);
-  await expect(page).toHaveURL(/__sso\/sign_in/);
+  await expect(page).toHaveURL(/oauth2\/sign_in/);
   await page.getByLabel(new RegExp(user, 'i')).check();
   await page.getByRole('button', { name: /sign in/i }).click();
 }

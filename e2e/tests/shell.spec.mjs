@@ -13,7 +13,7 @@ test('the portal is served with the production security headers', async ({ reque
   const index = await request.get('/__sim/health').then(() => request.get('/renew', { maxRedirects: 0 }));
   // Unauthenticated navigation goes to the SSO sign-in page, as behind oauth2-proxy.
   expect(index.status()).toBe(302);
-  expect(index.headers()['location']).toContain('/__sso/sign_in');
+  expect(index.headers()['location']).toContain('/oauth2/sign_in');
 });
 
 test('signing in through SSO lands on the requested page, ready and without errors', async ({ page, problems }) => {

@@ -90,13 +90,14 @@ pub fn basic_credentials(headers: &HeaderMap) -> BasicCredentials {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return BasicCredentials::Absent;
     };
-    let decoded = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Basic ")
-                .or_else(|| v.strip_prefix("basic "))
-        })
+    let Some(encoded) = value.to_str().ok().and_then(|v| {
+        v.strip_prefix("Basic ")
+            .or_else(|| v.strip_prefix("basic "))
+    }) else {
+        // Another scheme (the SSO proxy's `Bearer` token) is not Basic; the session check decides.
+        return BasicCredentials::Absent;
+    };
+    let decoded = Some(encoded)
         .and_then(|b64| {
             base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())

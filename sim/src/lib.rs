@@ -9,7 +9,7 @@
 //! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | everything |
 //! | `KEYEXAMPLE\auditor` | `auditor-demo` | read everything; every POST → 403 |
 //!
-//! With `--sso` the same accounts sign in at `/__sso/sign_in`; `--anonymous-user alice` makes
+//! With `--sso` the same accounts sign in at `/oauth2/sign_in`; `--anonymous-user alice` makes
 //! unauthenticated API calls run as that account.
 //!
 //! # Deterministic data (same for every seed's showcase; ids are fixed)
@@ -144,7 +144,7 @@ pub fn normalize_public_path(path: &str) -> String {
     }
 }
 
-/// The whole simulator as a router: API (also under the public path), `/__sim`, `/__sso`, static files.
+/// The whole simulator as a router: API (also under the public path), `/__sim`, `/oauth2`, static files.
 /// Prefer [`serve`]: under another server the `drop` fault cannot close the connection and
 /// behaves like `timeout`.
 pub fn app(mut config: SimConfig) -> Router {
@@ -160,7 +160,7 @@ pub fn app(mut config: SimConfig) -> Router {
         router = router.nest(&format!("{public_path}KeyfactorAPI"), api);
     }
     if sim.config.sso {
-        router = router.nest("/__sso", sso::router(sim.clone()));
+        router = router.nest("/oauth2", sso::router(sim.clone()));
     }
     router
         .fallback_service(

@@ -1,5 +1,7 @@
-//! The SSO proxy stand-in (`--sso`), shaped like oauth2-proxy: a sign-in page listing the demo
-//! users, an HttpOnly session cookie, `/__sso/userinfo`, and 401 JSON for API calls without a session.
+//! The SSO proxy stand-in (`--sso`), answering at oauth2-proxy's own paths so the production nginx
+//! configuration in `deploy/` runs unchanged in front of it: `/oauth2/auth` (nginx `auth_request`: 202 or
+//! 401), `/oauth2/start` and `/oauth2/sign_in` (a page listing the demo users), `/oauth2/sign_out`,
+//! `/oauth2/userinfo`, an HttpOnly session cookie, and 401 JSON for API calls without a session.
 
 use std::sync::Arc;
 
@@ -18,23 +20,35 @@ use crate::state::Sim;
 use crate::static_files::with_security_headers;
 
 pub const SESSION_COOKIE: &str = "kf_sim_sso";
-pub const SIGN_IN_PATH: &str = "/__sso/sign_in";
+pub const SIGN_IN_PATH: &str = "/oauth2/sign_in";
 
 pub fn router(sim: Arc<Sim>) -> Router {
     Router::new()
         .route("/sign_in", get(sign_in_page).post(sign_in))
         .route("/sign_out", get(sign_out).post(sign_out))
         .route("/userinfo", get(userinfo))
+        .route("/auth", get(auth))
+        .route("/start", get(start))
         .with_state(sim)
 }
 
-/// The signed-in user of a valid session cookie (always `None` without `--sso`).
+/// The signed-in user of a valid session (always `None` without `--sso`): from the session cookie, or
+/// from the `Authorization: Bearer` token `/oauth2/auth` hands to nginx, as oauth2-proxy's
+/// `--set-authorization-header` does, so a proxy may strip the cookie before Keyfactor.
 pub fn session_user(sim: &Sim, headers: &HeaderMap) -> Option<&'static DemoUser> {
     if !sim.config.sso {
         return None;
     }
-    let token = cookie(headers, SESSION_COOKIE)?;
+    let token = session_token(headers)?;
     sim.state().sessions.get(token).copied()
+}
+
+fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| cookie(headers, SESSION_COOKIE))
 }
 
 fn sign_in_location(return_to: &str) -> String {
@@ -160,6 +174,33 @@ async fn userinfo(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
         .into_response(),
         None => unauthorized_json(),
     }
+}
+
+/// nginx `auth_request` target: 202 with the user in `X-Auth-Request-*` headers, or 401.
+async fn auth(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    match session_user(&sim, &headers) {
+        Some(user) => {
+            let token = session_token(&headers).unwrap_or_default();
+            (
+                StatusCode::ACCEPTED,
+                [
+                    ("x-auth-request-user", user.account()),
+                    ("x-auth-request-email", user.email.to_owned()),
+                    ("authorization", format!("Bearer {token}")),
+                ],
+            )
+                .into_response()
+        }
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+/// Where nginx sends a signed-out navigation (`error_page 401 = /oauth2/start?rd=…`).
+async fn start(State(sim): State<Arc<Sim>>, Query(query): Query<ReturnTo>) -> Response {
+    redirect_to_sign_in(&safe_return_path(
+        query.rd.as_deref(),
+        &sim.config.public_path,
+    ))
 }
 
 /// oauth2-proxy's answer to a JSON request without a valid session.

@@ -133,7 +133,7 @@ async fn latency_delays_and_redirect_points_to_sign_in_and_until_cleared_faults_
         assert!(reply
             .header("location")
             .unwrap_or("")
-            .starts_with("/__sso/sign_in?rd=%2FKeyfactorAPI"));
+            .starts_with("/oauth2/sign_in?rd=%2FKeyfactorAPI"));
     }
     assert_eq!(
         sim.admin(Method::DELETE, "/faults", None).await.status,

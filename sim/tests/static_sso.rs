@@ -156,7 +156,7 @@ async fn sub_path_hosting_serves_app_and_api_under_the_prefix() {
 async fn sign_in(sim: &TestSim, user: &str, rd: &str) -> (String, reqwest::Response) {
     let response = sim
         .client
-        .post(sim.url("/__sso/sign_in"))
+        .post(sim.url("/oauth2/sign_in"))
         .form(&[("user", user), ("rd", rd)])
         .send()
         .await
@@ -182,11 +182,11 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     assert_eq!(anonymous.status, StatusCode::FOUND);
     assert_eq!(
         anonymous.header("location"),
-        Some("/__sso/sign_in?rd=%2Fcerts%2Frenew%2F1%3Ftab%3Djobs")
+        Some("/oauth2/sign_in?rd=%2Fcerts%2Frenew%2F1%3Ftab%3Djobs")
     );
 
     let page = sim
-        .raw(Method::GET, "/__sso/sign_in?rd=%2Fcerts%2F", &[], None)
+        .raw(Method::GET, "/oauth2/sign_in?rd=%2Fcerts%2F", &[], None)
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_security_headers(&page);
@@ -196,7 +196,7 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
             && !page.text.contains("<style")
             && !page.text.contains("style=")
     );
-    assert!(page.text.contains("action=\"/__sso/sign_in\""));
+    assert!(page.text.contains("action=\"/oauth2/sign_in\""));
 
     let (cookie, response) = sign_in(&sim, "alice", "/certs/renew/1").await;
     assert_eq!(response.status(), StatusCode::FOUND);
@@ -235,7 +235,12 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
         "the session is alice's"
     );
     let userinfo = sim
-        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .raw(
+            Method::GET,
+            "/oauth2/userinfo",
+            &[("cookie", &cookie)],
+            None,
+        )
         .await;
     assert_eq!(userinfo.json()["user"], "KEYEXAMPLE\\alice");
 
@@ -266,7 +271,12 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
         .await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
     let userinfo = sim
-        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .raw(
+            Method::GET,
+            "/oauth2/userinfo",
+            &[("cookie", &cookie)],
+            None,
+        )
         .await;
     assert_eq!(userinfo.status, StatusCode::UNAUTHORIZED);
     let navigation = sim
@@ -281,7 +291,12 @@ async fn sign_in_refuses_to_return_off_site_and_sign_out_clears_the_session() {
     let (cookie, response) = sign_in(&sim, "helpdesk", "//evil.example/x").await;
     assert_eq!(response.headers()["location"], "/");
     let signed_out = sim
-        .raw(Method::GET, "/__sso/sign_out", &[("cookie", &cookie)], None)
+        .raw(
+            Method::GET,
+            "/oauth2/sign_out",
+            &[("cookie", &cookie)],
+            None,
+        )
         .await;
     assert_eq!(signed_out.status, StatusCode::FOUND);
     assert!(signed_out
@@ -289,7 +304,61 @@ async fn sign_in_refuses_to_return_off_site_and_sign_out_clears_the_session() {
         .unwrap_or("")
         .contains("Max-Age=0"));
     let after = sim
-        .raw(Method::GET, "/__sso/userinfo", &[("cookie", &cookie)], None)
+        .raw(
+            Method::GET,
+            "/oauth2/userinfo",
+            &[("cookie", &cookie)],
+            None,
+        )
         .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn oauth2_proxy_endpoints_answer_nginx_auth_request_and_start_sign_in() {
+    let (sim, _dist) = static_sim("sso-auth", "/certs/", true).await;
+    let anonymous = sim.raw(Method::GET, "/oauth2/auth", &[], None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let start = sim
+        .raw(Method::GET, "/oauth2/start?rd=%2Fcerts%2Fjobs", &[], None)
+        .await;
+    assert_eq!(start.status, StatusCode::FOUND);
+    assert_eq!(
+        start.header("location"),
+        Some("/oauth2/sign_in?rd=%2Fcerts%2Fjobs")
+    );
+
+    let (cookie, _) = sign_in(&sim, "helpdesk", "/certs/").await;
+    let allowed = sim
+        .raw(Method::GET, "/oauth2/auth", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(allowed.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        allowed.header("x-auth-request-user"),
+        Some("KEYEXAMPLE\\helpdesk")
+    );
+    // nginx forwards this instead of the cookie (oauth2-proxy --set-authorization-header).
+    let bearer = allowed
+        .header("authorization")
+        .expect("a bearer token")
+        .to_owned();
+    let api = sim
+        .raw(
+            Method::GET,
+            "/certs/KeyfactorAPI/Certificates/1",
+            &[
+                ("authorization", &bearer),
+                ("x-keyfactor-requested-with", "APIClient"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+
+    sim.admin(Method::POST, "/session/expire", None).await;
+    let expired = sim
+        .raw(Method::GET, "/oauth2/auth", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
 }
