@@ -15,6 +15,11 @@ export const SSO_V25 = `http://127.0.0.1:${portBase}`;
 export const ANON_V10 = `http://127.0.0.1:${portBase + 1}`;
 // Built with `--public-url /certs/` and served under that path, as behind a shared reverse proxy.
 export const SUB_PATH = `http://127.0.0.1:${portBase + 2}`;
+// deploy/'s nginx configuration serving the sub-path bundle, with a simulator behind it playing oauth2-proxy
+// and Keyfactor Command.
+export const NGINX = `http://127.0.0.1:${portBase + 3}`;
+const nginxSimPort = portBase + 4;
+export const NGINX_SIM = `http://127.0.0.1:${nginxSimPort}`;
 const resultsDir = process.env.E2E_RESULTS_DIR ?? 'test-results';
 
 const server = (url, args, bundle = dist) => ({
@@ -47,9 +52,27 @@ export default defineConfig({
       ],
     },
   },
+  // Started in order: the simulator behind nginx comes up before nginx.
   webServer: [
     server(SSO_V25, '--api v25 --sso'),
     server(ANON_V10, '--api v10 --anonymous-user KEYEXAMPLE\\\\helpdesk'),
+    {
+      command: `"${sim}" --port ${nginxSimPort} --api v25 --sso --public-path /certs/`,
+      url: `http://127.0.0.1:${nginxSimPort}/__sim/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
+    },
+    {
+      command: 'node nginx-front.mjs',
+      env: { NGINX_PORT: String(portBase + 3), NGINX_SIM_PORT: String(nginxSimPort), NGINX_DIST: subPathDist },
+      url: `${NGINX}/certs`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     server(SUB_PATH, '--api v25 --public-path /certs/ --anonymous-user KEYEXAMPLE\\\\helpdesk', subPathDist),
   ],
 });

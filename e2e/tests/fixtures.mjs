@@ -4,9 +4,11 @@ import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
 
 export const test = base.extend({
+  /** Where the simulator's admin API is, when `baseURL` is a proxy in front of it. */
+  simURL: [undefined, { option: true }],
   /** The simulator behind `baseURL`, reset to its seed before each test (its admin API, loopback only). */
-  sim: [async ({ request, baseURL }, use) => {
-    const admin = (path) => new URL(`/__sim/${path}`, baseURL).href;
+  sim: [async ({ request, baseURL, simURL }, use) => {
+    const admin = (path) => new URL(`/__sim/${path}`, simURL ?? baseURL).href;
     const call = async (method, path, data) => {
       const response = await request.fetch(admin(path), { method, data });
       expect(response.ok(), `${method} /__sim/${path}`).toBeTruthy();
@@ -39,7 +41,7 @@ export const test = base.extend({
       if (msg.type() !== 'error') return;
       const status = /status of (\d{3})/.exec(msg.text())?.[1];
       if (status && problems.allowedHttpStatuses.has(Number(status))) return;
-      problems.push(`console error: ${msg.text()}`);
+      problems.push(`console error: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await use(problems);

@@ -109,7 +109,7 @@ async fn sign_in_page(State(sim): State<Arc<Sim>>, Query(query): Query<ReturnTo>
         })
         .collect();
     let page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Sign in - Key Example SSO</title></head>\n<body>\n<main>\n<h1>Sign in</h1>\n<p>Key Example single sign-on (simulated). Choose a demo account:</p>\n<form method=\"post\" action=\"{SIGN_IN_PATH}\">\n<ul>\n{users}</ul>\n<input type=\"hidden\" name=\"rd\" value=\"{rd}\">\n<button type=\"submit\">Sign in</button>\n</form>\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Sign in - Key Example SSO</title><link rel=\"icon\" href=\"data:,\"></head>\n<body>\n<main>\n<h1>Sign in</h1>\n<p>Key Example single sign-on (simulated). Choose a demo account:</p>\n<form method=\"post\" action=\"{SIGN_IN_PATH}\">\n<ul>\n{users}</ul>\n<input type=\"hidden\" name=\"rd\" value=\"{rd}\">\n<button type=\"submit\">Sign in</button>\n</form>\n</main>\n</body>\n</html>\n",
         rd = escape_html(&rd),
     );
     with_security_headers(

@@ -20,12 +20,18 @@ pub fn ensure_all(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Chromium + chromedriver for the browser tests, brotli for precompressed assets.
+/// Chromium + chromedriver for the browser tests, brotli for precompressed assets, nginx (with Debian's
+/// brotli_static module) for the end-to-end run through deploy/'s production configuration.
 fn ensure_debian_packages() -> Result<(), String> {
     let wanted = [
         (CHROMIUM, "chromium"),
         (CHROMEDRIVER, "chromium-driver"),
         ("/usr/bin/brotli", "brotli"),
+        ("/usr/sbin/nginx", "nginx"),
+        (
+            "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so",
+            "libnginx-mod-http-brotli-static",
+        ),
     ];
     let missing: Vec<&str> = wanted
         .iter()
