@@ -60,12 +60,31 @@ test('an API call without a session gets 401, not the sign-in page', async ({ re
   expect(response.status()).toBe(401);
 });
 
-test('when the SSO session expires the app says so instead of showing broken data', async ({ page, problems, sim }) => {
+test('an expired SSO session is renewed in a new tab without leaving the page', async ({ page, problems, sim }) => {
   await signInThroughNginx(page, '/certs/jobs');
   await expect(page.getByRole('table')).toBeVisible();
   await sim.expireSessions();
   problems.allowedHttpStatuses.add(401);
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Your sign-in session has expired' }).first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign in again' })).toBeVisible();
+  const banner = page.getByRole('alert').filter({ hasText: 'Your sign-in session has expired' });
+  await expect(banner).toBeVisible();
+
+  // Continue before signing in: still expired, and the page says so.
+  await banner.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner).toContainText('You are not signed in yet');
+
+  const [signInTab] = await Promise.all([
+    page.context().waitForEvent('page'),
+    banner.getByRole('link', { name: 'Sign in again (opens a new tab)' }).click(),
+  ]);
+  await expect(signInTab).toHaveURL(/\/oauth2\/sign_in\?rd=/);
+  await signInTab.getByLabel(/helpdesk/i).check();
+  await signInTab.getByRole('button', { name: /sign in/i }).click();
+  await expect(signInTab).toHaveURL(`${NGINX}/certs/jobs`);
+  await signInTab.close();
+
+  await banner.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner).toBeHidden();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByRole('table')).toBeVisible();
 });

@@ -167,11 +167,30 @@ impl KeyfactorClient {
         self.interpret(expect_no_content(&answer.as_http(), self.auth))
     }
 
+    /// Every answer tells whether the session is alive: one global state instead of per-form guesses.
     fn interpret<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        if matches!(result, Err(ApiError::SessionExpired)) {
-            self.session.set(SessionState::Expired);
+        let state = match &result {
+            Err(ApiError::SessionExpired) => SessionState::Expired,
+            Ok(_) => SessionState::Active,
+            Err(_) => return result,
+        };
+        if self.session.get_untracked() != state {
+            self.session.set(state);
         }
         result
+    }
+
+    /// After the user signed in again in another tab: one cheap authenticated request clears the expired
+    /// state (through `interpret`) or confirms it.
+    pub async fn recheck_session(&self) -> Result<(), ApiError> {
+        let answer = self
+            .send_as_user(Method::GET, "Status/Endpoints", &[], None)
+            .await?;
+        self.interpret(decode_json::<serde_json::Value>(
+            &answer.as_http(),
+            self.auth,
+        ))
+        .map(drop)
     }
 
     /// `send` with the signed-in user's credentials (none in proxy mode: the proxy's cookie identifies them).

@@ -1,4 +1,5 @@
-//! One global notice when the SSO session has run out, instead of an error in every form.
+//! One global notice when the SSO session has run out, instead of an error in every form. Signing in again
+//! happens in a new tab, so nothing typed on this page is lost; "Continue" checks the new session here.
 
 use leptos::prelude::*;
 
@@ -7,19 +8,46 @@ use crate::api::client::{KeyfactorClient, SessionState};
 #[component]
 pub fn SessionBanner() -> impl IntoView {
     let session = expect_context::<KeyfactorClient>().session();
-    let sign_in_again = |_| {
-        // A top-level navigation lets the SSO proxy run its sign-in flow and bring the user back here.
-        let location = window().location();
-        if let Ok(href) = location.href() {
-            let _ = location.assign(&href);
-        }
-    };
     view! {
         <Show when=move || session.get() == SessionState::Expired>
-            <div class="session-banner" role="alert">
-                <p>"Your sign-in session has expired. Sign in again to continue."</p>
-                <button type="button" on:click=sign_in_again>"Sign in again"</button>
-            </div>
+            <ExpiredNotice />
         </Show>
+    }
+}
+
+/// Mounted afresh for each expiry, so an earlier failed "Continue" is not shown again.
+#[component]
+fn ExpiredNotice() -> impl IntoView {
+    let client = expect_context::<KeyfactorClient>();
+    // This page's own address: the SSO proxy runs its sign-in there and lands back on the portal.
+    let sign_in_href = window().location().href().unwrap_or_default();
+    let recheck = Action::new_local(move |_: &()| {
+        let client = client.clone();
+        async move { client.recheck_session().await }
+    });
+    let still_expired =
+        move || !recheck.pending().get() && matches!(recheck.value().get(), Some(Err(_)));
+    view! {
+        <div class="session-banner" role="alert">
+            <p>
+                "Your sign-in session has expired. Nothing you entered on this page is lost: "
+                "sign in again in a new tab, then continue here."
+            </p>
+            <p class="session-actions">
+                <a href=sign_in_href target="_blank" rel="noopener noreferrer">"Sign in again (opens a new tab)"</a>
+                <button
+                    type="button"
+                    disabled=move || recheck.pending().get()
+                    on:click=move |_| {
+                        recheck.dispatch_local(());
+                    }
+                >
+                    "Continue"
+                </button>
+            </p>
+            <Show when=still_expired>
+                <p>"You are not signed in yet. Finish signing in in the other tab, then choose Continue again."</p>
+            </Show>
+        </div>
     }
 }
