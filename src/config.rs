@@ -34,9 +34,14 @@ pub struct RuntimeConfig {
     pub command_version: CommandVersionSetting,
     pub auth: AuthMode,
     pub request_timeout_ms: u32,
+    /// How long after submitting the first job poll waits; each later wait doubles, up to `poll_max_interval_ms`.
+    pub poll_interval_ms: u32,
+    pub poll_max_interval_ms: u32,
 }
 
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
+/// From very short (tests, fast orchestrators) to ten minutes between polls.
+const POLL_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=600_000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +56,10 @@ struct RawConfig {
     auth: AuthMode,
     #[serde(default = "default_timeout")]
     request_timeout_ms: u32,
+    #[serde(default = "default_poll_interval")]
+    poll_interval_ms: u32,
+    #[serde(default = "default_poll_max_interval")]
+    poll_max_interval_ms: u32,
 }
 
 fn default_api_base() -> String {
@@ -67,6 +76,12 @@ fn default_auth() -> AuthMode {
 }
 fn default_timeout() -> u32 {
     30_000
+}
+fn default_poll_interval() -> u32 {
+    crate::domain::polling::PollSchedule::DEFAULT_INITIAL_MS
+}
+fn default_poll_max_interval() -> u32 {
+    crate::domain::polling::PollSchedule::DEFAULT_MAX_MS
 }
 
 /// Why `config.json` could not be used; shown on the error page operators see first.
@@ -103,6 +118,24 @@ impl RuntimeConfig {
                 raw.request_timeout_ms
             )));
         }
+        for (name, value) in [
+            ("poll_interval_ms", raw.poll_interval_ms),
+            ("poll_max_interval_ms", raw.poll_max_interval_ms),
+        ] {
+            if !POLL_RANGE_MS.contains(&value) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must be between {} and {}, not {value}",
+                    POLL_RANGE_MS.start(),
+                    POLL_RANGE_MS.end(),
+                )));
+            }
+        }
+        if raw.poll_max_interval_ms < raw.poll_interval_ms {
+            return Err(ConfigError::Invalid(format!(
+                "poll_max_interval_ms ({}) must not be below poll_interval_ms ({})",
+                raw.poll_max_interval_ms, raw.poll_interval_ms
+            )));
+        }
         let command_version = match raw.command_version.trim() {
             "" | "auto" => CommandVersionSetting::Auto,
             fixed => CommandVersionSetting::Fixed(fixed.parse().map_err(|e| {
@@ -121,6 +154,8 @@ impl RuntimeConfig {
             command_version,
             auth: raw.auth,
             request_timeout_ms: raw.request_timeout_ms,
+            poll_interval_ms: raw.poll_interval_ms,
+            poll_max_interval_ms: raw.poll_max_interval_ms,
         })
     }
 }
@@ -208,5 +243,42 @@ mod tests {
                 minor: 1
             })
         );
+    }
+
+    #[test]
+    fn poll_intervals_default_to_two_seconds_doubling_to_thirty() {
+        let cfg = RuntimeConfig::from_json("{}").unwrap();
+        assert_eq!(
+            (cfg.poll_interval_ms, cfg.poll_max_interval_ms),
+            (2_000, 30_000)
+        );
+        let fast =
+            RuntimeConfig::from_json(r#"{"poll_interval_ms":200,"poll_max_interval_ms":400}"#)
+                .unwrap();
+        assert_eq!(
+            (fast.poll_interval_ms, fast.poll_max_interval_ms),
+            (200, 400)
+        );
+    }
+
+    #[test]
+    fn poll_intervals_out_of_range_or_inverted_are_rejected() {
+        for (json, expected) in [
+            (
+                r#"{"poll_interval_ms":0}"#,
+                "poll_interval_ms must be between 100 and 600000",
+            ),
+            (
+                r#"{"poll_max_interval_ms":700000}"#,
+                "poll_max_interval_ms must be between",
+            ),
+            (
+                r#"{"poll_interval_ms":5000,"poll_max_interval_ms":1000}"#,
+                "must not be below poll_interval_ms",
+            ),
+        ] {
+            let err = RuntimeConfig::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(expected), "{json}: {err}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::JobHistoryEntry;
+use super::models::{JobHistoryEntry, ScheduledJob};
 use super::query::{ListEndpoint, ListQuery};
 
 impl KeyfactorClient {
@@ -11,5 +11,13 @@ impl KeyfactorClient {
         let version = self.command_version().await?;
         let params = query.to_params(ListEndpoint::JobHistory, version);
         self.get_json("OrchestratorJobs/JobHistory", &params).await
+    }
+
+    /// `GET /OrchestratorJobs/ScheduledJobs`: jobs no orchestrator has picked up yet, one page.
+    pub async fn scheduled_jobs(&self, query: &ListQuery) -> Result<Vec<ScheduledJob>, ApiError> {
+        let version = self.command_version().await?;
+        let params = query.to_params(ListEndpoint::ScheduledJobs, version);
+        self.get_json("OrchestratorJobs/ScheduledJobs", &params)
+            .await
     }
 }

@@ -2,6 +2,10 @@
 
 pub mod api_error;
 pub mod basic_sign_in;
+pub mod enrollment_pickers;
 pub mod error_summary;
 pub mod field;
+pub mod job_timeline;
+pub mod secret_value;
 pub mod session_banner;
+pub mod store_picker;

@@ -12,10 +12,20 @@ pub mod certificate_id;
 pub mod credentials;
 /// X.500 distinguished names for `SubjectName` (RFC 4514 / RFC 1779).
 pub mod distinguished_name;
+/// What the CA and template / enrollment-pattern pickers offer.
+pub mod enrollment_choices;
 /// GUIDs for certificate stores and orchestrators.
 pub mod guid;
 /// Store-type entry parameters (`JobProperties`) and their values.
 pub mod job_property;
+/// Recognising and following an orchestrator job submitted without a job id.
+pub mod job_tracking;
+/// The poll backoff schedule.
+pub mod polling;
+/// The store reenrollment form: eligible stores, `JobProperties`, the request.
+pub mod reenrollment;
+/// The renewal flow: plan, requests, locations, deep link, redacted API-call text.
+pub mod renewal;
 /// A redacting, zero-on-drop string for passwords.
 pub mod secret;
 /// AD certificate template short names.

@@ -1,0 +1,47 @@
+//! Certificate store endpoints: the store search, one store, the store types, and scheduling a reenrollment.
+
+use super::client::KeyfactorClient;
+use super::error::ApiError;
+use super::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
+use super::query::{ListEndpoint, ListQuery};
+
+/// Enough for every store type a Command installation defines, in one request.
+const STORE_TYPES_PAGE: u32 = 200;
+
+impl KeyfactorClient {
+    /// `GET /CertificateStores`, one page.
+    pub async fn search_stores(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Vec<CertificateStore>, ApiError> {
+        let version = self.command_version().await?;
+        let params = query.to_params(ListEndpoint::CertificateStores, version);
+        self.get_json("CertificateStores", &params).await
+    }
+
+    /// `GET /CertificateStores/{id}`; `id` must already be a validated GUID.
+    pub async fn store(&self, id: &crate::domain::Guid) -> Result<CertificateStore, ApiError> {
+        self.get_json(&format!("CertificateStores/{}", id.as_str()), &[])
+            .await
+    }
+
+    /// `GET /CertificateStoreTypes`: all of them, in one page.
+    pub async fn store_types(&self) -> Result<Vec<CertificateStoreType>, ApiError> {
+        let version = self.command_version().await?;
+        let query = ListQuery {
+            limit: STORE_TYPES_PAGE,
+            ..ListQuery::default()
+        };
+        let params = query.to_params(ListEndpoint::CertificateStoreTypes, version);
+        self.get_json("CertificateStoreTypes", &params).await
+    }
+
+    /// `POST /CertificateStores/Reenrollment`: 204, no job id (follow it with `crate::domain::job_tracking`).
+    pub async fn schedule_reenrollment(
+        &self,
+        request: &ReenrollmentRequest,
+    ) -> Result<(), ApiError> {
+        self.post_no_content("CertificateStores/Reenrollment", &[], request)
+            .await
+    }
+}

@@ -1,0 +1,158 @@
+//! The progress of one orchestrator job submitted without a job id ("a job of type X on store
+//! (ClientMachine, StorePath) submitted at T"): scheduled → waiting → running → completed, the outcome with
+//! the orchestrator's message, and plain words when the orchestrator looks offline or no job shows up.
+//! Transitions are announced in a `role="status"` region that exists from the start.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::models::JobResult;
+use crate::app::href;
+use crate::components::api_error::ApiErrorNotice;
+use crate::config::RuntimeConfig;
+use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, TrackingLimits, Verdict};
+use crate::domain::polling::PollSchedule;
+use crate::domain::Guid;
+use crate::hooks::use_job_polling::use_job_polling;
+
+/// The steps of the line, with the phase step (see `JobPhase::step`) each one stands for.
+const STEPS: [(u8, &str); 3] = [
+    (1, "Scheduled, waiting for the orchestrator"),
+    (2, "Running on the orchestrator"),
+    (3, "Completed"),
+];
+
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// Starts following the job when mounted and stops when unmounted. `agent_id` (the store's orchestrator)
+/// lets a waiting job be explained by an orchestrator that has not checked in.
+#[component]
+pub fn JobTimeline(
+    target: JobTarget,
+    agent_id: Option<Guid>,
+    /// Heading text; the heading is an `<h2>`.
+    #[prop(into)]
+    heading: String,
+) -> impl IntoView {
+    let config = expect_context::<RuntimeConfig>();
+    let schedule = PollSchedule::new(config.poll_interval_ms, config.poll_max_interval_ms);
+    let jobs_link = href(&format!(
+        "/jobs?{}",
+        JobListFilter::for_store(&target).to_url_query()
+    ));
+    let searched = target.search_description(&TrackingLimits::default());
+    let summary = format!(
+        "{} job on {} ({}), submitted {}",
+        target.job_type,
+        target.client_machine,
+        target.store_path,
+        time(target.submitted_at)
+    );
+    let polling = use_job_polling(target, agent_id, schedule);
+    let phase = Memo::new(move |_| polling.observation.with(|o| o.phase.clone()));
+    let check_again = polling.check_again;
+
+    let step_class = move |step: u8| {
+        let current = phase.with(JobPhase::step);
+        let finished = phase.with(JobPhase::is_terminal);
+        if step < current || (finished && step == current) {
+            "timeline-step timeline-done"
+        } else if step == current {
+            "timeline-step timeline-current"
+        } else {
+            "timeline-step"
+        }
+    };
+
+    let outcome = move || {
+        phase.with(|phase| match phase {
+            JobPhase::Finished { result, message } => {
+                let (class, title) = match result {
+                    JobResult::Success => ("notice notice-success", "The job succeeded".to_owned()),
+                    JobResult::Warning => ("notice notice-warning", "Completed with a warning".to_owned()),
+                    JobResult::Failure => ("notice notice-error", "The job failed".to_owned()),
+                    other => ("notice", format!("Completed; result: {other}")),
+                };
+                Some(view! {
+                    <div class=class>
+                        <p class="outcome-title">{title}</p>
+                        {message.clone().map(|m| view! { <p>"Orchestrator message: " <span class="orchestrator-message">{m}</span></p> })}
+                    </div>
+                }.into_any())
+            }
+            JobPhase::Retrying { message } => Some(view! {
+                <div class="notice notice-warning">
+                    <p>"The attempt did not finish; the orchestrator will retry the job."</p>
+                    {message.clone().map(|m| view! { <p>"Orchestrator message: " <span class="orchestrator-message">{m}</span></p> })}
+                </div>
+            }.into_any()),
+            _ => None,
+        })
+    };
+
+    let stopped = move || {
+        polling.verdict.with(|verdict| match verdict {
+            Verdict::AgentLooksOffline { last_seen } => {
+                let seen = last_seen.map_or_else(
+                    || "has never checked in".to_owned(),
+                    |seen| format!("last checked in at {}", time(seen)),
+                );
+                Some(view! {
+                    <div class="notice notice-warning">
+                        <p>{format!("The orchestrator looks offline: it {seen}. The job stays waiting until the orchestrator checks in again; ask its administrators to restart it.")}</p>
+                        <button type="button" class="secondary" on:click=move |_| check_again.run(())>"Check again"</button>
+                    </div>
+                }.into_any())
+            }
+            Verdict::NotFound => {
+                let searched = searched.clone();
+                Some(view! {
+                    <div class="notice notice-warning">
+                        <p>{format!("No matching job was found. Searched for {searched}.")}</p>
+                        <p>"Keyfactor accepted the request; the job may appear later on the jobs page."</p>
+                        <button type="button" class="secondary" on:click=move |_| check_again.run(())>"Check again"</button>
+                    </div>
+                }.into_any())
+            }
+            Verdict::KeepPolling | Verdict::Finished => None,
+        })
+    };
+
+    let problem = move || {
+        polling.problem.get().map(|error| {
+            let transient = error.is_transient();
+            view! {
+                <ApiErrorNotice error />
+                {transient.then_some(view! { <p class="field-hint">"Checking again automatically."</p> })}
+                {(!transient).then_some(view! {
+                    <button type="button" class="secondary" on:click=move |_| check_again.run(())>"Check again"</button>
+                })}
+            }
+        })
+    };
+
+    view! {
+        <section class="job-timeline" aria-labelledby="job-timeline-title">
+            <h2 id="job-timeline-title">{heading}</h2>
+            <p>{summary}</p>
+            <p class="status-line" role="status">{move || polling.announcement.get()}</p>
+            <ol class="timeline">
+                {STEPS
+                    .into_iter()
+                    .map(|(step, label)| {
+                        let current = move || (phase.with(JobPhase::step) == step && !phase.with(JobPhase::is_terminal)).then_some("step");
+                        view! { <li class=move || step_class(step) aria-current=current>{label}</li> }
+                    })
+                    .collect_view()}
+            </ol>
+            {move || polling.observation.with(|o| o.started).map(|t| view! { <p>{format!("Started {}", time(t))}</p> })}
+            {move || polling.observation.with(|o| o.ended).map(|t| view! { <p>{format!("Ended {}", time(t))}</p> })}
+            {outcome}
+            {stopped}
+            {problem}
+            <p><A href=jobs_link>"See this store's jobs"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Reusable reactive behaviour for components (browser only).
+
+pub mod use_job_polling;

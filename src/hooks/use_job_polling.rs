@@ -1,0 +1,257 @@
+//! Follows one orchestrator job the portal submitted without getting a job id: polls `ScheduledJobs` and
+//! `JobHistory` with backoff, reads the orchestrator's `LastSeen` while the job waits, pauses while the tab
+//! is hidden, resumes after transient errors, and stops at a final state or when the component goes away
+//! (no request is sent after that; an in-flight one is aborted).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+use crate::api::client::KeyfactorClient;
+use crate::api::error::ApiError;
+use crate::api::query::{ListQuery, QueryExpr, TextOp};
+use crate::domain::job_tracking::{
+    agent_check_due, AgentCheck, JobPhase, JobTarget, Observation, TrackingLimits, Verdict,
+};
+use crate::domain::polling::PollSchedule;
+use crate::domain::Guid;
+
+/// Rows read per list: a store rarely has more than a few jobs since the submission.
+const JOBS_PER_READ: u32 = 20;
+
+/// What the timeline shows.
+#[derive(Clone, Copy)]
+pub struct JobPolling {
+    pub observation: ReadSignal<Observation>,
+    pub verdict: ReadSignal<Verdict>,
+    /// The last failed read; cleared by the next successful one.
+    pub problem: ReadSignal<Option<ApiError>>,
+    /// The latest transition, for a `role="status"` region (changes only when the job moves).
+    pub announcement: ReadSignal<String>,
+    /// Starts polling again after it stopped without a final state (orchestrator offline, not found, error).
+    pub check_again: Callback<()>,
+}
+
+/// Everything one poll needs; cheap to clone into timers and tasks.
+#[derive(Clone)]
+struct Poller {
+    client: KeyfactorClient,
+    target: Arc<JobTarget>,
+    agent_id: Option<Guid>,
+    schedule: PollSchedule,
+    limits: TrackingLimits,
+    /// Owns the running poll's task and requests, so unmounting aborts them.
+    owner: Owner,
+    observation: RwSignal<Observation>,
+    verdict: RwSignal<Verdict>,
+    problem: RwSignal<Option<ApiError>>,
+    announcement: RwSignal<String>,
+    agent_check: StoredValue<Option<AgentCheck>>,
+    /// Polls since the phase last changed: the backoff position.
+    attempt: StoredValue<u32>,
+    timer: StoredValue<Option<TimeoutHandle>>,
+    /// A poll came due while the tab was hidden: run it when the tab is shown again.
+    due_while_hidden: StoredValue<bool>,
+}
+
+impl Poller {
+    fn run(&self) {
+        if document().hidden() {
+            self.due_while_hidden.set_value(true);
+            return;
+        }
+        let poller = self.clone();
+        // A child owner per poll: its requests register their abort on it, and it is a child of the
+        // component, so leaving the page cancels the task and the fetch.
+        self.owner.child().with(|| {
+            spawn_local_scoped_with_cancellation(async move { poller.poll().await });
+        });
+    }
+
+    fn schedule_next(&self) {
+        let delay = self.schedule.delay_ms(self.attempt.get_value());
+        let poller = self.clone();
+        let handle = set_timeout_with_handle(
+            move || poller.run(),
+            std::time::Duration::from_millis(delay.into()),
+        )
+        .ok();
+        self.timer.set_value(handle);
+    }
+
+    async fn poll(self) {
+        match self.read().await {
+            Ok(reading) => self.record(reading),
+            // Only when the page went away: nothing left to update.
+            Err(ApiError::Cancelled) => {}
+            Err(error) => {
+                let transient = error.is_transient();
+                self.problem.set(Some(error));
+                if transient {
+                    self.attempt.update_value(|attempt| *attempt += 1);
+                    self.schedule_next();
+                }
+            }
+        }
+    }
+
+    /// One look at the job: history first; the queue only until the job has shown up in history; the
+    /// orchestrator only while the job waits, at most once a minute.
+    async fn read(&self) -> Result<(Observation, Option<AgentCheck>), ApiError> {
+        let known_id = self.observation.with_untracked(|o| o.job_id.clone());
+        let history = self.client.job_history(&self.history_query()).await?;
+        let in_history = self
+            .target
+            .find_in_history(&history, known_id.as_deref(), &self.limits)
+            .is_some();
+        let scheduled = if in_history {
+            Vec::new()
+        } else {
+            self.client.scheduled_jobs(&self.queue_query()).await?
+        };
+        let observation =
+            self.target
+                .observe(known_id.as_deref(), &scheduled, &history, &self.limits);
+        let now = Utc::now();
+        let previous = self.agent_check.get_value();
+        let agent_check = match &self.agent_id {
+            Some(agent_id) if agent_check_due(&observation.phase, previous, now, &self.limits) => {
+                let agent = self.client.agent(agent_id).await?;
+                Some(AgentCheck {
+                    checked_at: now,
+                    last_seen: agent.and_then(|agent| agent.last_seen),
+                })
+            }
+            _ => previous,
+        };
+        Ok((observation, agent_check))
+    }
+
+    fn record(&self, (observation, agent_check): (Observation, Option<AgentCheck>)) {
+        self.problem.set(None);
+        self.agent_check.set_value(agent_check);
+        let verdict =
+            self.target
+                .verdict(&observation.phase, agent_check, Utc::now(), &self.limits);
+        let moved = self
+            .observation
+            .with_untracked(|previous| previous.phase != observation.phase);
+        if moved {
+            self.attempt.set_value(0);
+            self.announcement.set(observation.phase.to_string());
+        } else {
+            self.attempt.update_value(|attempt| *attempt += 1);
+        }
+        match &verdict {
+            Verdict::KeepPolling => self.schedule_next(),
+            Verdict::AgentLooksOffline { .. } => self
+                .announcement
+                .set("The orchestrator looks offline; the job is still waiting.".into()),
+            Verdict::NotFound => self
+                .announcement
+                .set("No matching job was found in Keyfactor.".into()),
+            Verdict::Finished => {}
+        }
+        self.observation.set(observation);
+        self.verdict.set(verdict);
+    }
+
+    fn history_query(&self) -> ListQuery {
+        ListQuery {
+            limit: JOBS_PER_READ,
+            sort_field: Some("OperationStart".into()),
+            sort_ascending: false,
+            ..ListQuery::matching(&[
+                QueryExpr::text("JobType", TextOp::Equals, self.target.job_type.as_str()),
+                QueryExpr::text("Agent", TextOp::Equals, self.target.client_machine.as_str()),
+                QueryExpr::text(
+                    "TargetPath",
+                    TextOp::Equals,
+                    self.target.store_path.as_str(),
+                ),
+            ])
+        }
+    }
+
+    fn queue_query(&self) -> ListQuery {
+        ListQuery {
+            limit: JOBS_PER_READ,
+            ..ListQuery::matching(&[
+                QueryExpr::text("JobType", TextOp::Equals, self.target.job_type.as_str()),
+                QueryExpr::text(
+                    "ClientMachine",
+                    TextOp::Equals,
+                    self.target.client_machine.as_str(),
+                ),
+            ])
+        }
+    }
+
+    fn restart(&self) {
+        if let Some(timer) = self.timer.get_value() {
+            timer.clear();
+        }
+        self.attempt.set_value(0);
+        self.agent_check.set_value(None);
+        self.problem.set(None);
+        self.verdict.set(Verdict::KeepPolling);
+        self.run();
+    }
+}
+
+/// Starts following `target` at once. `agent_id` is the store's orchestrator, read only while the job waits.
+pub fn use_job_polling(
+    target: JobTarget,
+    agent_id: Option<Guid>,
+    schedule: PollSchedule,
+) -> JobPolling {
+    let poller = Poller {
+        client: expect_context::<KeyfactorClient>(),
+        target: Arc::new(target),
+        agent_id,
+        schedule,
+        limits: TrackingLimits::default(),
+        owner: Owner::current().unwrap_or_default(),
+        observation: RwSignal::new(Observation {
+            job_id: None,
+            phase: JobPhase::Searching,
+            started: None,
+            ended: None,
+        }),
+        verdict: RwSignal::new(Verdict::KeepPolling),
+        problem: RwSignal::new(None),
+        announcement: RwSignal::new(String::new()),
+        agent_check: StoredValue::new(None),
+        attempt: StoredValue::new(0),
+        timer: StoredValue::new(None),
+        due_while_hidden: StoredValue::new(false),
+    };
+
+    let visibility = window_event_listener(leptos::ev::visibilitychange, {
+        let poller = poller.clone();
+        move |_| {
+            if !document().hidden() && poller.due_while_hidden.get_value() {
+                poller.due_while_hidden.set_value(false);
+                poller.run();
+            }
+        }
+    });
+    let timer = poller.timer;
+    on_cleanup(move || {
+        visibility.remove();
+        if let Some(timer) = timer.try_get_value().flatten() {
+            timer.clear();
+        }
+    });
+
+    poller.run();
+    JobPolling {
+        observation: poller.observation.read_only(),
+        verdict: poller.verdict.read_only(),
+        problem: poller.problem.read_only(),
+        announcement: poller.announcement.read_only(),
+        check_again: Callback::new(move |()| poller.restart()),
+    }
+}

@@ -1,0 +1,147 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the renewal flow's form pieces.
+#![cfg(target_arch = "wasm32")]
+
+use certportal::app::App;
+use certportal::components::secret_value::SecretValue;
+use certportal::config::RuntimeConfig;
+use certportal::domain::SecretString;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> web_sys::HtmlElement {
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    host.unchecked_into()
+}
+
+/// Leptos applies DOM updates asynchronously: let the current macrotask finish before asserting.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn click(host: &web_sys::HtmlElement, selector: &str) {
+    let element: web_sys::HtmlElement = host
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into();
+    element.click();
+}
+
+const PASSWORD: &str = "Gen3rated-PFX-pa55";
+
+#[wasm_bindgen_test]
+async fn password_is_masked_until_revealed_and_gone_after_leaving() {
+    let host = host();
+    let shown = RwSignal::new(true);
+    let secret = RwSignal::new(Some(SecretString::from(PASSWORD.to_owned())));
+    let _app = mount_to(host.clone(), move || {
+        view! {
+            <Show when=move || shown.get()>
+                <SecretValue id="pw" label="PFX password" secret />
+            </Show>
+        }
+    });
+    settle().await;
+
+    let html = host.inner_html();
+    assert!(!html.contains(PASSWORD), "masked: {html}");
+    let reveal = host
+        .query_selector("button[aria-pressed]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        reveal.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+
+    click(&host, "button[aria-pressed]");
+    settle().await;
+    assert_eq!(
+        reveal.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        host.query_selector("#pw-value")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some(PASSWORD)
+    );
+
+    click(&host, "button[aria-pressed]");
+    settle().await;
+    assert!(!host.inner_html().contains(PASSWORD));
+
+    click(&host, "button[aria-pressed]");
+    settle().await;
+    assert!(host.inner_html().contains(PASSWORD));
+    // Leaving the result: the component goes, and the owner drops the secret.
+    shown.set(false);
+    secret.set(None);
+    settle().await;
+    assert!(!host.inner_html().contains(PASSWORD));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn lookup_form_validates_on_submit_and_live_after() {
+    let host = host();
+    let config = RuntimeConfig::from_json("{}").unwrap();
+    let _app = mount_to(
+        host.clone(),
+        move || view! { <App config=config.clone() /> },
+    );
+    settle().await;
+    settle().await;
+
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("input#lookup-value")
+        .unwrap()
+        .expect("the renew page is the start page")
+        .unchecked_into();
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+
+    click(&host, "form button[type=submit]");
+    settle().await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let error = host.query_selector("#lookup-value-error").unwrap().unwrap();
+    assert_eq!(
+        error.text_content().as_deref(),
+        Some("Enter a certificate ID, e.g. 1234.")
+    );
+    let summary = host.query_selector(".error-summary").unwrap().unwrap();
+    assert_eq!(
+        document().active_element().as_ref(),
+        Some(&summary),
+        "the summary takes focus"
+    );
+
+    // Once shown, the message follows the input live.
+    input.set_value("0");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        error.text_content().as_deref(),
+        Some("Certificate IDs start at 1.")
+    );
+    input.set_value("42");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+    host.remove();
+}
