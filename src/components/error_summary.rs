@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// One invalid field: its input's `id` and the message shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldProblem {
-    pub field_id: &'static str,
+    pub field_id: String,
     pub message: String,
 }
 

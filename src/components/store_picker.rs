@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use crate::api::client::KeyfactorClient;
 use crate::api::models::{CertificateStore, CertificateStoreType};
 use crate::api::query::{ListQuery, QueryExpr, TextOp};
@@ -136,21 +138,7 @@ fn StoreTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Matching stores">
-            <table>
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Client machine"</th>
-                        <th scope="col">"Store path"</th>
-                        <th scope="col">"Store type"</th>
-                        <th scope="col">"Container"</th>
-                        <th scope="col">"Reenroll"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption=caption headers=&["Client machine", "Store path", "Store type", "Container", "Reenroll"]>{rows}</DataTable>
     }
     .into_any()
 }

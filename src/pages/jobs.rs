@@ -3,6 +3,8 @@
 //! (the job timeline does).
 
 use leptos::prelude::*;
+
+use crate::components::data_table::DataTable;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -158,22 +160,7 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
         t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
     };
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs table">
-        <table>
-            <caption>{caption}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Job"</th>
-                    <th scope="col">"Machine"</th>
-                    <th scope="col">"Store path"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Result"</th>
-                    <th scope="col">"Started"</th>
-                    <th scope="col">"Ended"</th>
-                    <th scope="col">"Message"</th>
-                </tr>
-            </thead>
-            <tbody>
+        <DataTable caption=caption headers=&["Job", "Machine", "Store path", "Status", "Result", "Started", "Ended", "Message"]>
                 {rows
                     .into_iter()
                     .map(|job| {
@@ -192,9 +179,7 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
                         }
                     })
                     .collect_view()}
-            </tbody>
-        </table>
-        </div>
+            </DataTable>
         {pager}
     }
     .into_any()

@@ -169,24 +169,15 @@ fn ChosenStore(
     }
 }
 
-/// Error-summary links need `'static` ids; store types define only a handful of entry parameters.
-const PARAMETER_FIELD_IDS: [&str; 12] = [
-    "param-0", "param-1", "param-2", "param-3", "param-4", "param-5", "param-6", "param-7",
-    "param-8", "param-9", "param-10", "param-11",
-];
-const PARAMETERS_ID: &str = "reenroll-parameters";
-
-fn field_id(field: ReenrollField) -> &'static str {
+/// The id of a form control, for labels and the error summary's links.
+fn field_id(field: ReenrollField) -> String {
     match field {
-        ReenrollField::Store => "chosen-store-title",
-        ReenrollField::SubjectName => "subject-name",
-        ReenrollField::Alias => "alias",
-        ReenrollField::Profile => "reenroll-profile",
-        ReenrollField::CertificateAuthority => "reenroll-ca",
-        ReenrollField::Parameter(index) => PARAMETER_FIELD_IDS
-            .get(index)
-            .copied()
-            .unwrap_or(PARAMETERS_ID),
+        ReenrollField::Store => "chosen-store-title".to_owned(),
+        ReenrollField::SubjectName => "subject-name".to_owned(),
+        ReenrollField::Alias => "alias".to_owned(),
+        ReenrollField::Profile => "reenroll-profile".to_owned(),
+        ReenrollField::CertificateAuthority => "reenroll-ca".to_owned(),
+        ReenrollField::Parameter(index) => format!("param-{index}"),
     }
 }
 
@@ -388,7 +379,7 @@ pub fn ReenrollForm(
                 ca_error=Signal::derive(move || shown(ReenrollField::CertificateAuthority, true))
             />
             {has_parameters.then(|| view! {
-                <fieldset id=PARAMETERS_ID class="entry-parameters">
+                <fieldset class="entry-parameters">
                     <legend>{format!("Settings for {type_label} stores")}</legend>
                     {parameter_fields}
                 </fieldset>

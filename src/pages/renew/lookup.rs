@@ -3,6 +3,8 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use crate::api::client::KeyfactorClient;
 use crate::api::models::{Certificate, CertificateRef};
 use crate::api::query::ListQuery;
@@ -67,7 +69,7 @@ pub(super) fn LookupForm(
         error
             .get()
             .map(|message| FieldProblem {
-                field_id: REFERENCE_FIELD,
+                field_id: REFERENCE_FIELD.to_owned(),
                 message,
             })
             .into_iter()
@@ -150,14 +152,14 @@ fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl IntoView {
         let mut problems: Vec<FieldProblem> = expiry_error
             .get()
             .map(|message| FieldProblem {
-                field_id: EXPIRY_FIELD,
+                field_id: EXPIRY_FIELD.to_owned(),
                 message,
             })
             .into_iter()
             .collect();
         if nothing_entered.get() {
             problems.push(FieldProblem {
-                field_id: "search-cn",
+                field_id: "search-cn".to_owned(),
                 message: "Enter a common name, a subject alternative name, a serial number or an expiry window to search."
                     .to_owned(),
             });
@@ -236,19 +238,7 @@ fn SearchResults(
     }
     let now = Utc::now();
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption>{format!("{} matching certificates, soonest expiry first", rows.len())}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Common name"</th>
-                        <th scope="col">"Issuer"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col">"Days left"</th>
-                        <th scope="col">"Renew"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable caption=format!("{} matching certificates, soonest expiry first", rows.len()) headers=&["Common name", "Issuer", "Expires", "Days left", "Renew"]>
                     {rows.into_iter().map(|certificate| {
                         let id = certificate.id;
                         let name = certificate.issued_cn.clone().unwrap_or_else(|| format!("certificate {id}"));
@@ -269,9 +259,7 @@ fn SearchResults(
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }
     .into_any()
 }

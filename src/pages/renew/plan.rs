@@ -3,6 +3,8 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use super::result::RenewalResult;
 use super::PlanData;
 use crate::api::client::KeyfactorClient;
@@ -67,19 +69,7 @@ fn Locations(locations: Vec<InstalledLocation>, agents_problem: Option<ApiError>
     }
     view! {
         {agents_problem.map(|error| view! { <p class="notice">{format!("The orchestrators could not be listed: {error}")}</p> })}
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Installed locations">
-            <table>
-                <caption>"Where the certificate is installed today (Replace updates every one of these stores)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Machine"</th>
-                        <th scope="col">"Store path"</th>
-                        <th scope="col">"Alias"</th>
-                        <th scope="col">"Orchestrator"</th>
-                        <th scope="col">"Last seen"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable caption="Where the certificate is installed today (Replace updates every one of these stores)" headers=&["Machine", "Store path", "Alias", "Orchestrator", "Last seen"]>
                     {locations.into_iter().map(|l| {
                         let (orchestrator, seen) = match l.orchestrator {
                             Some(o) => (o.machine, o.last_seen.map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())),
@@ -95,9 +85,7 @@ fn Locations(locations: Vec<InstalledLocation>, agents_problem: Option<ApiError>
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }
     .into_any()
 }
@@ -139,7 +127,12 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
             (CA_FIELD, ca_error.get()),
         ]
         .into_iter()
-        .filter_map(|(field_id, message)| message.map(|message| FieldProblem { field_id, message }))
+        .filter_map(|(field_id, message)| {
+            message.map(|message| FieldProblem {
+                field_id: field_id.to_owned(),
+                message,
+            })
+        })
         .collect::<Vec<_>>()
     });
 

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use super::PlanData;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
@@ -250,21 +252,9 @@ fn InstallOutcome(
 #[component]
 fn StoreJobs(scheduled: Vec<InstalledLocation>, submitted_at: DateTime<Utc>) -> impl IntoView {
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Installation jobs">
-            <table class="successful-stores">
-                <caption>"Installation jobs, one per store (updated as the orchestrators report)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Store"</th>
-                        <th scope="col">"Job status"</th>
-                        <th scope="col">"Message"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable caption="Installation jobs, one per store (updated as the orchestrators report)" headers=&["Store", "Job status", "Message"] class="successful-stores">
                     {scheduled.into_iter().map(|location| view! { <StoreJobRow location submitted_at /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }
 }
 
