@@ -55,6 +55,10 @@ test('one-click renewal shows the plan, the result with a masked password, then 
   const locations = page.getByRole('table', { name: /installed today/ });
   await expect(locations.locator('tbody tr')).toHaveCount(2);
   await expect(locations).toContainText('/etc/ssl/certs/web01.pem');
+  // Each store's orchestrator is found through the store's AgentId, not by machine name.
+  await expect(locations.locator('tbody tr').filter({ hasText: 'web01.eu.keyexample.com' })).toContainText('uo-lnx01.eu.keyexample.com');
+  await expect(locations.locator('tbody tr').filter({ hasText: 'iis01.eu.keyexample.com' })).toContainText('iis-orch01.eu.keyexample.com');
+  await expect(locations).not.toContainText('none found');
   await expectNoAxeViolations(page, 'plan');
   await page.getByRole('button', { name: 'Copy as API call' }).click();
   await expect(page.getByText('The API call was copied to the clipboard')).toBeVisible();

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{CertificateAuthority, CertificateId, RequestTimestamp, TemplateShortName, Thumbprint};
 use crate::api::models::{
-    Agent, AvailableRenewal, CertificateLocation, CertificateRef, Disposition,
+    Agent, AvailableRenewal, CertificateLocation, CertificateRef, CertificateStore, Disposition,
     EnrollmentManagementRequest, EnrollmentProfile, ExistingEnrollmentManagementRequest,
     ManagementStore, NewCertificateRef, RenewalRequest,
 };
@@ -187,22 +187,29 @@ pub struct Orchestrator {
     pub last_seen: Option<DateTime<Utc>>,
 }
 
-/// Joins each location to the agent on the same client machine (matched case-insensitively).
+/// Joins each location to the orchestrator that serves its store: location `CertStoreId` → store `AgentId`
+/// → agent. (An orchestrator's own `ClientMachine` is the host it runs on, usually not the store's machine,
+/// so machine names cannot be matched.) GUIDs compare case-insensitively.
 pub fn installed_locations(
     locations: &[CertificateLocation],
+    stores: &[CertificateStore],
     agents: &[Agent],
 ) -> Vec<InstalledLocation> {
+    let same_guid = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     locations
         .iter()
         .map(|location| {
-            let machine = location.store_machine.clone().unwrap_or_default();
-            let orchestrator = agents
-                .iter()
-                .find(|agent| {
-                    agent
-                        .client_machine
-                        .as_deref()
-                        .is_some_and(|m| !machine.is_empty() && m.eq_ignore_ascii_case(&machine))
+            let agent_id = location.cert_store_id.as_deref().and_then(|store_id| {
+                stores
+                    .iter()
+                    .find(|store| same_guid(&store.id, store_id))
+                    .and_then(|store| store.agent_id.as_deref())
+            });
+            let orchestrator = agent_id
+                .and_then(|agent_id| {
+                    agents
+                        .iter()
+                        .find(|agent| same_guid(&agent.agent_id, agent_id))
                 })
                 .map(|agent| Orchestrator {
                     agent_id: agent.agent_id.clone(),
@@ -211,7 +218,7 @@ pub fn installed_locations(
                 });
             InstalledLocation {
                 store_id: location.cert_store_id.clone(),
-                machine,
+                machine: location.store_machine.clone().unwrap_or_default(),
                 path: location.store_path.clone().unwrap_or_default(),
                 alias: location.alias.clone(),
                 orchestrator,
@@ -599,22 +606,30 @@ mod tests {
             "StoreType": 102, "Alias": "web01", "CertStoreId": "b1f0c4a2-0000-0000-0000-000000000001"
         }))
         .unwrap();
-        let agent: Agent = serde_json::from_value(json!({
-            "AgentId": "a", "ClientMachine": "WEB01.eu.keyexample.com", "LastSeen": "2025-03-01T11:59:30Z"
+        let store: CertificateStore = serde_json::from_value(json!({
+            "Id": "B1F0C4A2-0000-0000-0000-000000000001", "ClientMachine": "web01.eu.keyexample.com",
+            "Storepath": "/etc/ssl/certs/web01.pem", "CertStoreType": 102, "AgentId": "a"
         }))
         .unwrap();
-        let other: Agent =
-            serde_json::from_value(json!({"AgentId": "b", "ClientMachine": "iis01"})).unwrap();
-        let joined = installed_locations(&[location], &[other, agent]);
+        // The orchestrator runs on another host than the store's machine: only the store's AgentId links them.
+        let agent: Agent = serde_json::from_value(json!({
+            "AgentId": "A", "ClientMachine": "uo-lnx01.eu.keyexample.com", "LastSeen": "2025-03-01T11:59:30Z"
+        }))
+        .unwrap();
+        let other: Agent = serde_json::from_value(
+            json!({"AgentId": "b", "ClientMachine": "web01.eu.keyexample.com"}),
+        )
+        .unwrap();
+        let joined = installed_locations(&[location], &[store], &[other, agent]);
         assert_eq!(joined.len(), 1);
         let orchestrator = joined[0].orchestrator.as_ref().expect("matched");
-        assert_eq!(orchestrator.machine, "WEB01.eu.keyexample.com");
-        assert_eq!(orchestrator.agent_id, "a");
+        assert_eq!(orchestrator.machine, "uo-lnx01.eu.keyexample.com");
+        assert_eq!(orchestrator.agent_id, "A");
         assert_eq!(
             orchestrator.last_seen,
             Some(Utc.with_ymd_and_hms(2025, 3, 1, 11, 59, 30).unwrap())
         );
-        assert!(installed_locations(&joined_back(&joined), &[])[0]
+        assert!(installed_locations(&joined_back(&joined), &[], &[])[0]
             .orchestrator
             .is_none());
 

@@ -10,7 +10,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::models::{Certificate, CertificateRef};
+use crate::api::models::{
+    Agent, Certificate, CertificateLocation, CertificateRef, CertificateStore,
+};
 use crate::api::query::ListQuery;
 use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
@@ -18,6 +20,7 @@ use crate::domain::renewal::{
     available_renewal_path, installed_locations, parse_certificate_ref, prefill_from_query,
     thumbprint_condition, InstalledLocation, RenewalPlan,
 };
+use crate::domain::Guid;
 
 use lookup::LookupForm;
 use plan::PlanSection;
@@ -61,22 +64,43 @@ async fn load_plan(
         .available_renewal(&available_renewal_path(&reference))
         .await?;
     let certificate = find_certificate(&client, &reference).await?;
-    let (agents, agents_problem) = if certificate.locations.is_empty() {
-        (Vec::new(), None)
+    let (stores, agents, agents_problem) = if certificate.locations.is_empty() {
+        (Vec::new(), Vec::new(), None)
     } else {
-        match client.agents().await {
-            Ok(agents) => (agents, None),
-            Err(error) => (Vec::new(), Some(error)),
+        match orchestrators_of(&client, &certificate.locations).await {
+            Ok((stores, agents)) => (stores, agents, None),
+            Err(error) => (Vec::new(), Vec::new(), Some(error)),
         }
     };
     Ok(PlanData {
-        locations: installed_locations(&certificate.locations, &agents),
+        locations: installed_locations(&certificate.locations, &stores, &agents),
         plan: RenewalPlan::from_available(&available),
         reference,
         version,
         certificate,
         agents_problem,
     })
+}
+
+/// The stores holding the certificate (for their `AgentId`) and the orchestrators; a failure here only
+/// hides the orchestrator column, it does not stop the renewal.
+async fn orchestrators_of(
+    client: &KeyfactorClient,
+    locations: &[CertificateLocation],
+) -> Result<(Vec<CertificateStore>, Vec<Agent>), ApiError> {
+    let mut stores = Vec::new();
+    for store_id in locations.iter().filter_map(|l| l.cert_store_id.as_deref()) {
+        let Ok(id) = Guid::parse(store_id) else {
+            continue;
+        };
+        if !stores
+            .iter()
+            .any(|s: &CertificateStore| s.id.eq_ignore_ascii_case(id.as_str()))
+        {
+            stores.push(client.store(&id).await?);
+        }
+    }
+    Ok((stores, client.agents().await?))
 }
 
 #[component]
