@@ -10,23 +10,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::{host, settle};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn host() -> web_sys::HtmlElement {
-    let host = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
-    host.unchecked_into()
-}
-
-/// Leptos applies DOM updates asynchronously: let the current macrotask finish before asserting.
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
 
 fn click(host: &web_sys::HtmlElement, selector: &str) {
     let element: web_sys::HtmlElement = host
