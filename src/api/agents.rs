@@ -6,16 +6,26 @@ use super::models::Agent;
 use super::query::{ListEndpoint, ListQuery, QueryExpr, TextOp};
 use crate::domain::Guid;
 
+/// Enough for one page of every orchestrator a deployment has in practice.
+const ALL_AGENTS: u32 = 200;
+
 impl KeyfactorClient {
+    /// `GET /Agents`: the orchestrators, with when each was last seen.
+    pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
+        let query = ListQuery {
+            limit: ALL_AGENTS,
+            ..ListQuery::default()
+        };
+        self.get_page(ListEndpoint::Agents, &query, &[]).await
+    }
+
     /// `GET /Agents` filtered to one orchestrator: `None` when Keyfactor no longer lists it.
     pub async fn agent(&self, id: &Guid) -> Result<Option<Agent>, ApiError> {
-        let version = self.command_version().await?;
         let query = ListQuery {
             limit: 1,
             ..ListQuery::matching(&[QueryExpr::text("AgentId", TextOp::Equals, id.as_str())])
         };
-        let params = query.to_params(ListEndpoint::Agents, version);
-        let agents: Vec<Agent> = self.get_json("Agents", &params).await?;
+        let agents: Vec<Agent> = self.get_page(ListEndpoint::Agents, &query, &[]).await?;
         Ok(agents.into_iter().next())
     }
 }

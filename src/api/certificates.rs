@@ -22,9 +22,7 @@ impl KeyfactorClient {
         &self,
         query: &ListQuery,
     ) -> Result<Vec<Certificate>, ApiError> {
-        let version = self.command_version().await?;
-        let mut params = query.to_params(ListEndpoint::Certificates, version);
-        params.push(with_locations());
-        self.get_json("Certificates", &params).await
+        self.get_page(ListEndpoint::Certificates, query, &[with_locations()])
+            .await
     }
 }

@@ -13,6 +13,7 @@ use web_sys::{
 };
 
 use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
+use super::query::{ListEndpoint, ListQuery};
 use super::version::CommandVersion;
 use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
 use crate::domain::credentials::BasicCredentials;
@@ -152,6 +153,20 @@ impl KeyfactorClient {
             .send_as_user(Method::POST, path, query, Some(to_json(body)?))
             .await?;
         self.interpret(decode_json(&answer.as_http(), self.auth))
+    }
+
+    /// One page of a list endpoint, its paging and query parameters spelled as the server's version
+    /// expects (`pq.queryString` on v10, `QueryString` on v11+), plus any endpoint-specific `extra`.
+    pub async fn get_page<T: DeserializeOwned>(
+        &self,
+        endpoint: ListEndpoint,
+        query: &ListQuery,
+        extra: &[(String, String)],
+    ) -> Result<Vec<T>, ApiError> {
+        let version = self.command_version().await?;
+        let mut params = query.to_params(endpoint, version);
+        params.extend_from_slice(extra);
+        self.get_json(endpoint.path(), &params).await
     }
 
     /// For operations that answer 204 No Content (e.g. `POST /CertificateStores/Reenrollment`).

@@ -8,16 +8,11 @@ use super::query::{ListEndpoint, ListQuery};
 impl KeyfactorClient {
     /// `GET /OrchestratorJobs/JobHistory`, one page, spelled for the server's version.
     pub async fn job_history(&self, query: &ListQuery) -> Result<Vec<JobHistoryEntry>, ApiError> {
-        let version = self.command_version().await?;
-        let params = query.to_params(ListEndpoint::JobHistory, version);
-        self.get_json("OrchestratorJobs/JobHistory", &params).await
+        self.get_page(ListEndpoint::JobHistory, query, &[]).await
     }
 
     /// `GET /OrchestratorJobs/ScheduledJobs`: jobs no orchestrator has picked up yet, one page.
     pub async fn scheduled_jobs(&self, query: &ListQuery) -> Result<Vec<ScheduledJob>, ApiError> {
-        let version = self.command_version().await?;
-        let params = query.to_params(ListEndpoint::ScheduledJobs, version);
-        self.get_json("OrchestratorJobs/ScheduledJobs", &params)
-            .await
+        self.get_page(ListEndpoint::ScheduledJobs, query, &[]).await
     }
 }

@@ -32,6 +32,21 @@ pub enum ListEndpoint {
 }
 
 impl ListEndpoint {
+    /// The endpoint's path below the API base.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Certificates => "Certificates",
+            Self::CertificateAuthorities => "CertificateAuthority",
+            Self::Agents => "Agents",
+            Self::JobHistory => "OrchestratorJobs/JobHistory",
+            Self::ScheduledJobs => "OrchestratorJobs/ScheduledJobs",
+            Self::Templates => "Templates",
+            Self::CertificateStoreTypes => "CertificateStoreTypes",
+            Self::CertificateStores => "CertificateStores",
+            Self::EnrollmentPatterns => "EnrollmentPatterns",
+        }
+    }
+
     /// The v10 parameter prefix, from the v10 spec (`certificateStoreQuery.` from Keyfactor's Go client,
     /// since that spec lacks `GET /CertificateStores`).
     fn v10_prefix(self) -> Option<&'static str> {

@@ -14,9 +14,8 @@ impl KeyfactorClient {
         &self,
         query: &ListQuery,
     ) -> Result<Vec<CertificateStore>, ApiError> {
-        let version = self.command_version().await?;
-        let params = query.to_params(ListEndpoint::CertificateStores, version);
-        self.get_json("CertificateStores", &params).await
+        self.get_page(ListEndpoint::CertificateStores, query, &[])
+            .await
     }
 
     /// `GET /CertificateStores/{id}`; `id` must already be a validated GUID.
@@ -27,13 +26,12 @@ impl KeyfactorClient {
 
     /// `GET /CertificateStoreTypes`: all of them, in one page.
     pub async fn store_types(&self) -> Result<Vec<CertificateStoreType>, ApiError> {
-        let version = self.command_version().await?;
         let query = ListQuery {
             limit: STORE_TYPES_PAGE,
             ..ListQuery::default()
         };
-        let params = query.to_params(ListEndpoint::CertificateStoreTypes, version);
-        self.get_json("CertificateStoreTypes", &params).await
+        self.get_page(ListEndpoint::CertificateStoreTypes, &query, &[])
+            .await
     }
 
     /// `POST /CertificateStores/Reenrollment`: 204, no job id (follow it with `crate::domain::job_tracking`).
