@@ -67,6 +67,10 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/CertificateStores", get(stores::stores))
         .route("/CertificateStores/{id}", get(stores::store_by_id))
         .route(
+            "/CertificateStores/{id}/Inventory",
+            get(stores::store_inventory),
+        )
+        .route(
             "/CertificateStores/Reenrollment",
             post(stores::reenrollment),
         )

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{self, Effect, JobType};
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{
-    Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
+    iso, Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
 };
 use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
 use crate::seed::{CA_CORP1, TEMPLATE_WEB_SERVER};
@@ -141,6 +141,48 @@ pub async fn store_by_id(
         ApiError::not_found(format!("Certificate store '{id}' could not be found."))
     })?;
     Ok(Json(render_store(store, &state.world, sim.config.api)))
+}
+
+/// `GET /CertificateStores/{id}/Inventory`: one entry per alias, with the certificate stored under it,
+/// as the last inventory job reported them.
+pub async fn store_inventory(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let state = sim.settled();
+    let world = &state.world;
+    let store = world.store(&id).ok_or_else(|| {
+        ApiError::not_found(format!("Certificate store '{id}' could not be found."))
+    })?;
+    let entries = world
+        .certificates
+        .iter()
+        .flat_map(|c| {
+            c.locations
+                .iter()
+                .filter(|l| l.store_id.eq_ignore_ascii_case(&store.id))
+                .map(move |l| (c, l))
+        })
+        .map(|(c, location)| {
+            json!({
+                "Name": location.alias,
+                "Certificates": [{
+                    "Id": c.id,
+                    "IssuedDN": c.subject_dn,
+                    "SerialNumber": c.serial_number,
+                    "NotBefore": iso(c.not_before),
+                    "NotAfter": iso(c.not_after),
+                    "SigningAlgorithm": c.key.signing_algorithm(),
+                    "IssuerDN": world.authority(c.ca_id).map(|ca| ca.issuer_dn),
+                    "Thumbprint": c.thumbprint,
+                    "CertStoreInventoryItemId": c.id * 10,
+                    "Metadata": {},
+                }],
+                "Parameters": {},
+            })
+        })
+        .collect();
+    Ok(Json(entries))
 }
 
 /// v10 `RequiredWhen` booleans; v25 `ValidationOptions` as 0/1 and `OnODKG` instead of `OnReenrollment`.

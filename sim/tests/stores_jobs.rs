@@ -59,6 +59,34 @@ async fn stores_use_storepath_and_a_json_string_for_properties() {
 }
 
 #[tokio::test]
+async fn the_inventory_lists_each_alias_with_its_certificate() {
+    let sim = TestSim::v10().await;
+    let store = store_by_path(&sim, "/etc/ssl/certs/web01.pem").await;
+    let id = store["Id"].as_str().expect("id");
+    let inventory = sim
+        .get("helpdesk", &format!("/CertificateStores/{id}/Inventory"))
+        .await
+        .json();
+    let web01 = inventory
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|entry| entry["Name"] == "web01")
+        .expect("certificate 1 is stored as web01");
+    assert_eq!(web01["Certificates"][0]["Id"], 1);
+    assert!(web01["Certificates"][0]["IssuedDN"]
+        .as_str()
+        .is_some_and(|dn| dn.starts_with("CN=web01.eu.keyexample.com,")));
+    let unknown = sim
+        .get(
+            "helpdesk",
+            "/CertificateStores/00000000-0000-0000-0000-000000000000/Inventory",
+        )
+        .await;
+    assert_eq!(unknown.status, reqwest::StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn store_types_render_required_when_in_v10_and_validation_options_in_v25() {
     let v10 = TestSim::v10().await;
     let types = v10

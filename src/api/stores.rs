@@ -2,7 +2,9 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
+use super::models::{
+    CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
+};
 use super::query::{ListEndpoint, ListQuery};
 
 /// Enough for every store type a Command installation defines, in one request.
@@ -21,6 +23,15 @@ impl KeyfactorClient {
     /// `GET /CertificateStores/{id}`; `id` must already be a validated GUID.
     pub async fn store(&self, id: &crate::domain::Guid) -> Result<CertificateStore, ApiError> {
         self.get_json(&format!("CertificateStores/{}", id.as_str()), &[])
+            .await
+    }
+
+    /// `GET /CertificateStores/{id}/Inventory`: the certificates the store's last inventory found.
+    pub async fn store_inventory(
+        &self,
+        id: &crate::domain::Guid,
+    ) -> Result<Vec<StoreInventoryEntry>, ApiError> {
+        self.get_json(&format!("CertificateStores/{}/Inventory", id.as_str()), &[])
             .await
     }
 

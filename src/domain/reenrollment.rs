@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
+use crate::api::models::{
+    CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
+};
 use crate::api::version::CommandVersion;
 use crate::domain::renewal::{parse_authority, parse_profile};
 use crate::domain::{parse_job_property, Alias, DistinguishedName, EntryParameterSpec, Guid};
@@ -49,6 +51,32 @@ pub fn type_name(store_type: &CertificateStoreType) -> String {
         .or_else(|| store_type.short_name.clone())
         .or_else(|| store_type.store_type.map(|id| format!("type {id}")))
         .unwrap_or_default()
+}
+
+/// A certificate found in the store, offered to fill the subject name (and alias) of the form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectPrefill {
+    pub alias: String,
+    pub subject_name: String,
+}
+
+/// What the store's inventory offers to prefill: per alias, the subject of the certificate stored under it
+/// (an entry's first certificate; a chain may follow). Entries without a subject the form would accept are
+/// left out, so choosing one never fills the field with something it then rejects.
+pub fn subject_prefills(inventory: &[StoreInventoryEntry]) -> Vec<SubjectPrefill> {
+    let mut prefills: Vec<SubjectPrefill> = inventory
+        .iter()
+        .filter_map(|entry| {
+            let subject = entry.certificates.first()?.issued_dn.as_deref()?.trim();
+            DistinguishedName::parse(subject).ok()?;
+            Some(SubjectPrefill {
+                alias: entry.name.clone().unwrap_or_default(),
+                subject_name: subject.to_owned(),
+            })
+        })
+        .collect();
+    prefills.dedup();
+    prefills
 }
 
 /// A form field that can be wrong.
@@ -194,6 +222,34 @@ mod tests {
     use crate::api::models::SupportedOperations;
     use crate::domain::ParameterKind;
     use serde_json::json;
+
+    #[test]
+    fn the_inventory_offers_each_alias_with_a_readable_subject() {
+        let inventory: Vec<StoreInventoryEntry> = serde_json::from_value(json!([
+            { "Name": "web01", "Certificates": [
+                { "Id": 1, "IssuedDN": "CN=web01.keyexample.com, O=\"Key Example, Inc.\"" },
+                { "Id": 90, "IssuedDN": "CN=Key Example Issuing CA" }
+            ] },
+            { "Name": "broken", "Certificates": [{ "Id": 2, "IssuedDN": "no attribute type" }] },
+            { "Name": "empty", "Certificates": null },
+            { "Name": null, "Certificates": [{ "Id": 3, "IssuedDN": " CN=app " }] }
+        ]))
+        .unwrap();
+        assert_eq!(
+            subject_prefills(&inventory),
+            vec![
+                SubjectPrefill {
+                    alias: "web01".into(),
+                    subject_name: "CN=web01.keyexample.com, O=\"Key Example, Inc.\"".into(),
+                },
+                SubjectPrefill {
+                    alias: String::new(),
+                    subject_name: "CN=app".into(),
+                },
+            ]
+        );
+        assert!(subject_prefills(&[]).is_empty());
+    }
 
     const V10: CommandVersion = CommandVersion {
         major: 10,

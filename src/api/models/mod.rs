@@ -27,6 +27,6 @@ pub use enrollment::{
 pub use job::{JobHistoryEntry, JobResult, JobStatus, ScheduledJob};
 pub use store::{
     Agent, CertificateStore, CertificateStoreType, EntryParameter, EntryParameterType,
-    EntryParameterValidation, ReenrollmentRequest, RequiredWhen, SupportedOperations,
-    ValidationRule,
+    EntryParameterValidation, InventoryCertificate, ReenrollmentRequest, RequiredWhen,
+    StoreInventoryEntry, SupportedOperations, ValidationRule,
 };

@@ -162,6 +162,28 @@ lenient_int_enum! {
     }
 }
 
+/// One entry of `GET /CertificateStores/{id}/Inventory` (`Models.CertificateStoreInventory`): what the
+/// store's last inventory job found under one alias.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StoreInventoryEntry {
+    /// The alias (entry name) inside the store.
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub certificates: Vec<InventoryCertificate>,
+}
+
+/// A certificate as an inventory lists it (`Models.CertificateStoreInventoryCertificates`, abridged).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InventoryCertificate {
+    pub id: Option<i32>,
+    #[serde(rename = "IssuedDN")]
+    pub issued_dn: Option<String>,
+    #[serde(default, deserialize_with = "wire_time::deserialize_option")]
+    pub not_after: Option<DateTime<Utc>>,
+}
+
 /// `Type` of an entry parameter: the specs declare bare integers `[0,1,2,3]` without names, while
 /// Keyfactor's own tools send and receive the names (`"String"`, `"Bool"`, `"MultipleChoice"`, `"Secret"`);
 /// both decode. The integer order below is this portal's reading, not confirmed by any spec.
