@@ -33,6 +33,9 @@ pub enum FaultKind {
     Timeout,
     /// Closes the connection without any response.
     Drop,
+    /// Carries the request out, then answers 504 as a proxy does that gave up waiting on a slow Command:
+    /// the change is made, but the client never sees Command's answer.
+    LostAnswer,
     /// Waits `delay_ms`, then answers normally.
     Latency,
     /// 302 to the SSO sign-in page, like an expired proxy session.
@@ -156,6 +159,10 @@ pub async fn middleware(State(sim): State<Arc<Sim>>, request: Request, next: Nex
             }
             // Without the server loop (e.g. in-memory tests) this degrades to a timeout.
             std::future::pending().await
+        }
+        FaultKind::LostAnswer => {
+            let _carried_out = next.run(request).await;
+            status_response(StatusCode::GATEWAY_TIMEOUT.as_u16())
         }
         FaultKind::Latency => {
             tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(1000))).await;

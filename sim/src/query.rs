@@ -226,7 +226,8 @@ fn tokenize(input: &str) -> Result<Vec<Token>, QueryError> {
                 loop {
                     match chars.next() {
                         None => return Err(QueryError("Unterminated string in query".into())),
-                        Some('\\') if chars.peek() == Some(&'"') => {
+                        // Both escapes of a quote inside a literal: `\"` and PowerShell's `""`.
+                        Some('\\' | '"') if chars.peek() == Some(&'"') => {
                             chars.next();
                             text.push('"');
                         }
@@ -572,6 +573,21 @@ mod tests {
         Query::parse(query, FIELDS)
             .expect("query parses")
             .matches(&row(), &context())
+    }
+
+    #[test]
+    fn a_quote_inside_a_literal_is_escaped_by_backslash_or_doubling() {
+        for query in [
+            r#"IssuedCN -eq "O=""Key"" x""#,
+            r#"IssuedCN -eq "O=\"Key\" x""#,
+        ] {
+            let tokens = tokenize(query).expect("tokenizes");
+            assert_eq!(
+                tokens.last(),
+                Some(&Token::Quoted(r#"O="Key" x"#.into())),
+                "{query}"
+            );
+        }
     }
 
     #[test]

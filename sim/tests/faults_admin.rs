@@ -110,6 +110,44 @@ async fn timeout_holds_and_drop_closes_without_a_response() {
 }
 
 #[tokio::test]
+async fn a_lost_answer_carries_the_request_out_behind_a_gateway_timeout() {
+    let sim = TestSim::v10().await;
+    add_fault(
+        &sim,
+        json!({ "method": "POST", "path": "/KeyfactorAPI/Enrollment/Renew", "kind": "lost_answer" }),
+    )
+    .await;
+    let lost = sim
+        .post("helpdesk", "/Enrollment/Renew", renew_body())
+        .await;
+    assert_eq!(lost.status, StatusCode::GATEWAY_TIMEOUT);
+    assert!(
+        serde_json::from_str::<Value>(&lost.text).is_err(),
+        "a proxy's page"
+    );
+    let log = sim.admin(Method::GET, "/requests", None).await.json();
+    let renewals = log.as_array().expect("a list").iter();
+    assert_eq!(
+        renewals
+            .filter(|r| r["path"] == "/KeyfactorAPI/Enrollment/Renew")
+            .count(),
+        1
+    );
+    let renewed = sim
+        .get(
+            "helpdesk",
+            "/Certificates?pq.queryString=IssuedCN%20-eq%20%22web01.eu.keyexample.com%22",
+        )
+        .await;
+    assert_eq!(
+        renewed.ids().len(),
+        2,
+        "renewed all the same: {}",
+        renewed.text
+    );
+}
+
+#[tokio::test]
 async fn latency_delays_and_redirect_points_to_sign_in_and_until_cleared_faults_repeat() {
     let sim = TestSim::v10().await;
     add_fault(

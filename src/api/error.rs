@@ -81,6 +81,22 @@ impl ApiError {
         )
     }
 
+    /// Whether Command may have carried out a request that failed this way: its answer was lost (timeout,
+    /// dropped connection, cut-off body, a gateway error), or a proxy or sign-in page answered in its
+    /// place, which the browser cannot tell from one that passed the request on first. Before such a
+    /// renewal or reenrollment is sent again, the portal looks for its effect.
+    pub fn may_have_taken_effect(&self) -> bool {
+        matches!(
+            self,
+            Self::SessionExpired
+                | Self::NotJson { .. }
+                | Self::Malformed { .. }
+                | Self::Server { .. }
+                | Self::Timeout { .. }
+                | Self::Network { .. }
+        )
+    }
+
     /// Whether the user has to sign in (again) before anything else can work.
     pub fn is_session_problem(&self) -> bool {
         matches!(self, Self::SessionExpired | Self::BadCredentials)
@@ -303,6 +319,42 @@ mod tests {
             clean(&"é".repeat(400)).chars().count(),
             MAX_QUOTED_CHARS + 1
         );
+    }
+
+    #[test]
+    fn only_refusals_rule_out_that_a_request_took_effect() {
+        let lost = [
+            ApiError::SessionExpired,
+            ApiError::NotJson { status: 200 },
+            ApiError::Malformed {
+                detail: "cut off".into(),
+            },
+            ApiError::Server {
+                status: 502,
+                message: None,
+            },
+            ApiError::Timeout { after_ms: 1 },
+            ApiError::Network {
+                detail: "reset".into(),
+            },
+        ];
+        assert!(lost.iter().all(ApiError::may_have_taken_effect));
+        let refused = [
+            ApiError::BadCredentials,
+            ApiError::Forbidden {
+                message: String::new(),
+            },
+            ApiError::Rejected {
+                status: 400,
+                code: None,
+                message: String::new(),
+            },
+            ApiError::NotFound {
+                message: String::new(),
+            },
+            ApiError::Cancelled,
+        ];
+        assert!(!refused.iter().any(ApiError::may_have_taken_effect));
     }
 
     #[test]

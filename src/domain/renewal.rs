@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::{CertificateAuthority, CertificateId, RequestTimestamp, TemplateShortName, Thumbprint};
 use crate::api::models::{
-    Agent, AvailableRenewal, CertificateLocation, CertificateRef, CertificateStore, Disposition,
-    EnrollmentManagementRequest, EnrollmentProfile, ExistingEnrollmentManagementRequest,
-    ManagementStore, NewCertificateRef, RenewalRequest,
+    Agent, AvailableRenewal, Certificate, CertificateLocation, CertificateRef, CertificateStore,
+    Disposition, EnrollmentManagementRequest, EnrollmentProfile,
+    ExistingEnrollmentManagementRequest, ManagementStore, NewCertificateRef, RenewalRequest,
 };
 use crate::api::query::{CompareOp, QueryExpr, TextOp};
 use crate::api::version::CommandVersion;
@@ -49,6 +49,28 @@ pub fn available_renewal_path(certificate: &CertificateRef) -> String {
 /// The search condition that finds a certificate by its thumbprint (to learn its id and locations).
 pub fn thumbprint_condition(thumbprint: &str) -> QueryExpr {
     QueryExpr::text("Thumbprint", TextOp::Equals, thumbprint)
+}
+
+/// How far Command's clock may lag the browser's when looking for a renewal sent earlier.
+const RENEWAL_CLOCK_SKEW_MINUTES: i64 = 2;
+
+/// The search for a certificate renewed from `original` by a request sent at `sent_at` whose answer was
+/// lost: same subject, another id, imported since then (allowing for clock skew). Renewal keeps the
+/// subject, and nothing else links the new certificate to the old one in `GET /Certificates`.
+pub fn renewed_since_conditions(original: &Certificate, sent_at: DateTime<Utc>) -> Vec<QueryExpr> {
+    let subject = match (&original.issued_dn, &original.issued_cn) {
+        (Some(dn), _) if !dn.trim().is_empty() => QueryExpr::text("IssuedDN", TextOp::Equals, dn),
+        (_, cn) => QueryExpr::text("IssuedCN", TextOp::Equals, cn.clone().unwrap_or_default()),
+    };
+    vec![
+        subject,
+        QueryExpr::number("Id", CompareOp::NotEquals, original.id.into()),
+        QueryExpr::time(
+            "ImportDate",
+            CompareOp::GreaterOrEqual,
+            sent_at - Duration::minutes(RENEWAL_CLOCK_SKEW_MINUTES),
+        ),
+    ]
 }
 
 /// Which renewal Keyfactor will perform, read from `AvailableRenewal`.
@@ -655,6 +677,36 @@ mod tests {
                     .unwrap()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_lost_renewal_is_looked_for_by_subject_and_import_time() {
+        let sent = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap();
+        let original: Certificate = serde_json::from_value(json!({
+            "Id": 7, "IssuedDN": "CN=web01.keyexample.com, O=\"Key Example, Inc.\"", "IssuedCN": "web01.keyexample.com"
+        }))
+        .unwrap();
+        let text: Vec<String> = renewed_since_conditions(&original, sent)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            text[0],
+            r#"IssuedDN -eq "CN=web01.keyexample.com, O=""Key Example, Inc.""""#
+        );
+        assert_eq!(text[1], "Id -ne 7");
+        assert!(
+            text[2].starts_with("ImportDate -ge \"2025-03-01T11:58:00"),
+            "{text:?}"
+        );
+
+        // Without a DN (some stores report none), the common name identifies it.
+        let cn_only: Certificate =
+            serde_json::from_value(json!({"Id": 8, "IssuedDN": null, "IssuedCN": "app"})).unwrap();
+        assert_eq!(
+            renewed_since_conditions(&cn_only, sent)[0].to_string(),
+            r#"IssuedCN -eq "app""#
+        );
     }
 
     #[test]

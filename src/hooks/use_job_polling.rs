@@ -101,19 +101,13 @@ impl Poller {
     /// orchestrator only while the job waits, at most once a minute.
     async fn read(&self) -> Result<(Observation, Option<AgentCheck>), ApiError> {
         let known_id = self.observation.with_untracked(|o| o.job_id.clone());
-        let history = self.client.job_history(&self.history_query()).await?;
-        let in_history = self
-            .target
-            .find_in_history(&history, known_id.as_deref(), &self.limits)
-            .is_some();
-        let scheduled = if in_history {
-            Vec::new()
-        } else {
-            self.client.scheduled_jobs(&self.queue_query()).await?
-        };
-        let observation =
-            self.target
-                .observe(known_id.as_deref(), &scheduled, &history, &self.limits);
+        let observation = observe_job(
+            &self.client,
+            &self.target,
+            known_id.as_deref(),
+            &self.limits,
+        )
+        .await?;
         let now = Utc::now();
         let previous = self.agent_check.get_value();
         let agent_check = match &self.agent_id {
@@ -158,37 +152,6 @@ impl Poller {
         self.verdict.set(verdict);
     }
 
-    fn history_query(&self) -> ListQuery {
-        ListQuery {
-            limit: JOBS_PER_READ,
-            sort_field: Some("OperationStart".into()),
-            sort_ascending: false,
-            ..ListQuery::matching(&[
-                QueryExpr::text("JobType", TextOp::Equals, self.target.job_type.as_str()),
-                QueryExpr::text("Agent", TextOp::Equals, self.target.client_machine.as_str()),
-                QueryExpr::text(
-                    "TargetPath",
-                    TextOp::Equals,
-                    self.target.store_path.as_str(),
-                ),
-            ])
-        }
-    }
-
-    fn queue_query(&self) -> ListQuery {
-        ListQuery {
-            limit: JOBS_PER_READ,
-            ..ListQuery::matching(&[
-                QueryExpr::text("JobType", TextOp::Equals, self.target.job_type.as_str()),
-                QueryExpr::text(
-                    "ClientMachine",
-                    TextOp::Equals,
-                    self.target.client_machine.as_str(),
-                ),
-            ])
-        }
-    }
-
     fn restart(&self) {
         if let Some(timer) = self.timer.get_value() {
             timer.clear();
@@ -198,6 +161,50 @@ impl Poller {
         self.problem.set(None);
         self.verdict.set(Verdict::KeepPolling);
         self.run();
+    }
+}
+
+/// One look for `target`'s job: history first, the queue only while the job has not shown up in history.
+pub async fn observe_job(
+    client: &KeyfactorClient,
+    target: &JobTarget,
+    known_id: Option<&str>,
+    limits: &TrackingLimits,
+) -> Result<Observation, ApiError> {
+    let history = client.job_history(&history_query(target)).await?;
+    let in_history = target.find_in_history(&history, known_id, limits).is_some();
+    let scheduled = if in_history {
+        Vec::new()
+    } else {
+        client.scheduled_jobs(&queue_query(target)).await?
+    };
+    Ok(target.observe(known_id, &scheduled, &history, limits))
+}
+
+fn history_query(target: &JobTarget) -> ListQuery {
+    ListQuery {
+        limit: JOBS_PER_READ,
+        sort_field: Some("OperationStart".into()),
+        sort_ascending: false,
+        ..ListQuery::matching(&[
+            QueryExpr::text("JobType", TextOp::Equals, target.job_type.as_str()),
+            QueryExpr::text("Agent", TextOp::Equals, target.client_machine.as_str()),
+            QueryExpr::text("TargetPath", TextOp::Equals, target.store_path.as_str()),
+        ])
+    }
+}
+
+fn queue_query(target: &JobTarget) -> ListQuery {
+    ListQuery {
+        limit: JOBS_PER_READ,
+        ..ListQuery::matching(&[
+            QueryExpr::text("JobType", TextOp::Equals, target.job_type.as_str()),
+            QueryExpr::text(
+                "ClientMachine",
+                TextOp::Equals,
+                target.client_machine.as_str(),
+            ),
+        ])
     }
 }
 

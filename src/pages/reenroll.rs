@@ -14,11 +14,13 @@ use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::components::job_timeline::JobTimeline;
 use crate::components::store_picker::StorePicker;
-use crate::domain::job_tracking::{JobTarget, REENROLLMENT_JOB_TYPE};
+use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits, REENROLLMENT_JOB_TYPE};
 use crate::domain::reenrollment::{
-    store_type_of, type_name, FormProblem, ReenrollField, ReenrollmentForm,
+    store_type_of, subject_prefills, type_name, FormProblem, ReenrollField, ReenrollmentForm,
+    SubjectPrefill,
 };
 use crate::domain::{DistinguishedName, EntryParameterSpec, Guid, ParameterKind};
+use crate::hooks::use_job_polling::observe_job;
 
 /// Which store the form is for.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +195,37 @@ fn problem_for(problems: &[FormProblem], field: ReenrollField) -> Option<String>
 struct Submission {
     request: ReenrollmentRequest,
     target: JobTarget,
+    /// An earlier attempt that may have reached Keyfactor although its answer was lost: its job is
+    /// looked for first, so the store is not reenrolled twice.
+    unconfirmed: Option<JobTarget>,
+}
+
+/// The job a submit led to, and whether it is the earlier attempt's.
+#[derive(Clone)]
+struct Scheduled {
+    target: JobTarget,
+    earlier: bool,
+}
+
+/// Sends the reenrollment, unless the job of an unconfirmed earlier attempt shows it already arrived.
+async fn schedule_once(
+    client: &KeyfactorClient,
+    submission: Submission,
+) -> Result<Scheduled, ApiError> {
+    if let Some(earlier) = submission.unconfirmed {
+        let seen = observe_job(client, &earlier, None, &TrackingLimits::default()).await?;
+        if seen.phase != JobPhase::Searching {
+            return Ok(Scheduled {
+                target: earlier,
+                earlier: true,
+            });
+        }
+    }
+    client.schedule_reenrollment(&submission.request).await?;
+    Ok(Scheduled {
+        target: submission.target,
+        earlier: false,
+    })
 }
 
 /// The form for one eligible store (`store_type` from `store_type_of`), then its job's timeline.
@@ -287,16 +320,20 @@ pub fn ReenrollForm(
     let parsed_subject = Memo::new(move |_| subject.with(|s| DistinguishedName::parse(s).ok()));
 
     let submit = Action::new_local(move |submission: &Submission| {
-        let client = client.clone();
-        let submission = submission.clone();
-        async move {
-            client
-                .schedule_reenrollment(&submission.request)
-                .await
-                .map(|()| submission.target)
-        }
+        let (client, submission) = (client.clone(), submission.clone());
+        async move { schedule_once(&client, submission).await }
     });
     let pending = submit.pending();
+    // The attempt whose answer was lost (kept until a later one is confirmed).
+    let unconfirmed = StoredValue::new(None::<JobTarget>);
+    let last_sent = StoredValue::new(None::<JobTarget>);
+    Effect::new(move |_| {
+        if let Some(Err(error)) = submit.value().get() {
+            if error.may_have_taken_effect() && unconfirmed.with_value(Option::is_none) {
+                unconfirmed.set_value(last_sent.get_value());
+            }
+        }
+    });
     let machine = store.client_machine.clone().unwrap_or_default();
     let path = store.store_path.clone().unwrap_or_default();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -313,10 +350,16 @@ pub fn ReenrollForm(
                     store_path: path.clone(),
                     submitted_at: chrono::Utc::now(),
                 };
-                submit.dispatch_local(Submission { request, target });
+                last_sent.set_value(Some(target.clone()));
+                submit.dispatch_local(Submission {
+                    request,
+                    target,
+                    unconfirmed: unconfirmed.get_value(),
+                });
             }
         }
     };
+    let store_guid = Guid::parse(&store.id).ok();
     let agent_guid = store
         .agent_id
         .as_deref()
@@ -350,6 +393,7 @@ pub fn ReenrollForm(
                 error=Signal::derive(move || shown(ReenrollField::SubjectName, touched_subject.get()))
                 on_blur=Callback::new(move |()| touched_subject.set(true))
             />
+            {store_guid.clone().map(|store_id| view! { <SubjectFromStore store_id subject alias /> })}
             {move || parsed_subject.get().map(|dn| view! {
                 <div class="dn-preview">
                     <p class="field-hint">"Read as:"</p>
@@ -398,12 +442,95 @@ pub fn ReenrollForm(
     });
 
     view! {
-        {move || submit.value().get().and_then(Result::err).map(|error: ApiError| view! { <ApiErrorNotice error /> })}
+        {move || submit.value().get().and_then(Result::err).map(|error: ApiError| {
+            let lost = error.may_have_taken_effect();
+            view! {
+                <ApiErrorNotice error />
+                {lost.then(|| view! {
+                    <p class="field-hint">"Keyfactor may have received the request before this happened. Scheduling again first looks for its job, so the store is not reenrolled twice."</p>
+                })}
+            }
+        })}
         <div hidden=succeeded>{form}</div>
         {move || match submit.value().get() {
-            Some(Ok(target)) => Some(view! { <JobTimeline target agent_id=agent_guid.clone() heading="Reenrollment job" /> }),
+            Some(Ok(Scheduled { target, earlier })) => Some(view! {
+                {earlier.then(|| view! {
+                    <p class="notice" role="status">"Keyfactor had received your earlier request before its answer was lost, so nothing was sent again: this is that request's job."</p>
+                })}
+                <JobTimeline target agent_id=agent_guid.clone() heading="Reenrollment job" />
+            }),
             _ => None,
         }}
+    }
+}
+
+/// Offers the subject of a certificate already in the store, read from its inventory when asked (one
+/// request): a single certificate fills the form at once, several are offered by alias.
+#[component]
+fn SubjectFromStore(
+    store_id: Guid,
+    subject: RwSignal<String>,
+    alias: RwSignal<String>,
+) -> impl IntoView {
+    let client = expect_context::<KeyfactorClient>();
+    let load = Action::new_local(move |_: &()| {
+        let (client, store_id) = (client.clone(), store_id.clone());
+        async move {
+            let inventory = client.store_inventory(&store_id).await?;
+            Ok::<_, ApiError>(subject_prefills(&inventory))
+        }
+    });
+    let status = RwSignal::new(String::new());
+    let apply = move |prefill: SubjectPrefill| {
+        subject.set(prefill.subject_name);
+        if alias.with_untracked(String::is_empty) {
+            alias.set(prefill.alias.clone());
+        }
+        status.set(format!(
+            "Filled in from the certificate stored as \"{}\".",
+            prefill.alias
+        ));
+    };
+    Effect::new(move |_| match load.value().get() {
+        Some(Ok(prefills)) => match prefills.as_slice() {
+            [] => status.set(
+                "The store's last inventory lists no certificate to take a subject from.".into(),
+            ),
+            [only] => apply(only.clone()),
+            several => status.set(format!(
+                "The store holds {} certificates: choose one below.",
+                several.len()
+            )),
+        },
+        _ => status.set(String::new()),
+    });
+    let choices = move || {
+        match load.value().get() {
+        Some(Err(error)) => Some(view! { <ApiErrorNotice error /> }.into_any()),
+        Some(Ok(prefills)) if prefills.len() > 1 => Some(
+            view! {
+                <ul class="prefill-choices">
+                    {prefills.into_iter().map(|prefill| {
+                        let label = format!("Use {} (alias {})", prefill.subject_name, prefill.alias);
+                        view! {
+                            <li><button type="button" class="secondary" on:click=move |_| apply(prefill.clone())>{label}</button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    }
+    };
+    view! {
+        <div class="prefill">
+            <button type="button" class="secondary" disabled=move || load.pending().get() on:click=move |_| { load.dispatch_local(()); }>
+                {move || if load.pending().get() { "Reading the store…" } else { "Use the subject of the certificate in this store" }}
+            </button>
+            <p role="status" class="status-line">{move || status.get()}</p>
+            {choices}
+        </div>
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Certificate {
     pub not_before: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "wire_time::deserialize_option")]
     pub not_after: Option<DateTime<Utc>>,
+    /// When Keyfactor learned of the certificate (issued through it, or found by a scan).
+    #[serde(default, deserialize_with = "wire_time::deserialize_option")]
+    pub import_date: Option<DateTime<Utc>>,
     /// The full template *display* name, not the short name `POST /Enrollment/Renew` expects.
     pub template_name: Option<String>,
     pub certificate_authority_name: Option<String>,

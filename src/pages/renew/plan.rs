@@ -1,6 +1,6 @@
 //! Steps 2–4: what will happen, where the certificate is installed, what to choose, and the one submit.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
@@ -10,15 +10,16 @@ use super::PlanData;
 use crate::api::client::KeyfactorClient;
 use crate::api::enrollment::RENEW_PATH;
 use crate::api::error::ApiError;
-use crate::api::models::{RenewalRequest, RenewalResponse};
+use crate::api::models::{Certificate, RenewalRequest, RenewalResponse};
+use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::secret_value::copy_text;
 use crate::config::{AuthMode, RuntimeConfig};
 use crate::domain::renewal::{
-    api_call_text, days_left, parse_authority, parse_profile, renewal_request, ApiCall,
-    InstalledLocation, RenewalPlan, SeededChoice,
+    api_call_text, days_left, parse_authority, parse_profile, renewal_request,
+    renewed_since_conditions, ApiCall, InstalledLocation, RenewalPlan, SeededChoice,
 };
 use crate::domain::{RequestTimestamp, SecretString};
 
@@ -90,6 +91,30 @@ fn Locations(locations: Vec<InstalledLocation>, agents_problem: Option<ApiError>
     .into_any()
 }
 
+/// What a renewal submit led to.
+#[derive(Clone)]
+enum RenewOutcome {
+    Issued(RenewalResponse),
+    /// An earlier attempt, whose answer was lost, had already renewed the certificate.
+    AlreadyRenewed(Certificate),
+}
+
+/// Renews, unless a renewal sent at `unconfirmed` (whose answer was lost) is found to have gone through.
+async fn renew_once(
+    client: &KeyfactorClient,
+    request: &RenewalRequest,
+    original: &Certificate,
+    unconfirmed: Option<DateTime<Utc>>,
+) -> Result<RenewOutcome, ApiError> {
+    if let Some(sent_at) = unconfirmed {
+        let query = ListQuery::matching(&renewed_since_conditions(original, sent_at));
+        if let Some(renewed) = client.search_certificates(&query).await?.into_iter().next() {
+            return Ok(RenewOutcome::AlreadyRenewed(renewed));
+        }
+    }
+    client.renew(request).await.map(RenewOutcome::Issued)
+}
+
 /// The absolute URL of an API path, as the browser resolves `api_base` against the page's base.
 fn api_url(config: &RuntimeConfig, path: &str) -> String {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
@@ -152,13 +177,21 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
         }
     };
 
-    let renew = Action::new_local(move |request: &RenewalRequest| {
-        let (client, request) = (client.clone(), request.clone());
-        async move { client.renew(&request).await }
-    });
+    let original = StoredValue::new(data.certificate.clone());
+    let renew = Action::new_local(
+        move |(request, unconfirmed): &(RenewalRequest, Option<DateTime<Utc>>)| {
+            let (client, request, unconfirmed) = (client.clone(), request.clone(), *unconfirmed);
+            let original = original.get_value();
+            async move { renew_once(&client, &request, &original, unconfirmed).await }
+        },
+    );
     let pending = renew.pending();
     let outcome = RwSignal::new(None::<RenewalResponse>);
     let failure = RwSignal::new(None::<ApiError>);
+    // When the answer to a renewal was lost, when it was sent: the next submit first looks for its effect.
+    let unconfirmed = RwSignal::new(None::<DateTime<Utc>>);
+    let last_sent = StoredValue::new(Utc::now());
+    let already_renewed = RwSignal::new(None::<Certificate>);
     // Held here only, in memory: moved out of the answer, wiped when the result or this view goes away.
     let password = RwSignal::new(None::<SecretString>);
     on_cleanup(move || {
@@ -167,13 +200,23 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         renew.version().track();
         match renew.value().try_update(Option::take).flatten() {
-            Some(Ok(mut response)) => {
+            Some(Ok(RenewOutcome::Issued(mut response))) => {
                 password.set(response.password.take());
                 failure.set(None);
+                unconfirmed.set(None);
                 outcome.set(Some(response));
             }
+            Some(Ok(RenewOutcome::AlreadyRenewed(certificate))) => {
+                failure.set(None);
+                already_renewed.set(Some(certificate));
+            }
             Some(Err(ApiError::Cancelled)) | None => {}
-            Some(Err(error)) => failure.set(Some(error)),
+            Some(Err(error)) => {
+                if error.may_have_taken_effect() && unconfirmed.get_untracked().is_none() {
+                    unconfirmed.set(Some(last_sent.get_value()));
+                }
+                failure.set(Some(error));
+            }
         }
     });
 
@@ -189,12 +232,25 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
             match build() {
                 Some(request) => {
                     failure.set(None);
-                    renew.dispatch_local(request);
+                    last_sent.set_value(Utc::now());
+                    renew.dispatch_local((request, unconfirmed.get_untracked()));
                 }
                 None => attempt.update(|n| *n += 1),
             }
         }
     };
+    // The user has seen that the earlier renewal went through and still wants another certificate.
+    let renew_anyway = Callback::new({
+        let build = build.clone();
+        move |()| {
+            if let Some(request) = build() {
+                already_renewed.set(None);
+                unconfirmed.set(None);
+                last_sent.set_value(Utc::now());
+                renew.dispatch_local((request, None));
+            }
+        }
+    });
     let copy_call = move |_| {
         touched.set(true);
         let Some(request) = build() else {
@@ -251,6 +307,20 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
                     {move || if pending.get() { "Sending the renewal request…".to_owned() } else { copy_status.get() }}
                 </p>
                 {move || failure.get().map(|error| view! { <ApiErrorNotice error /> })}
+                {move || (failure.with(Option::is_some) && unconfirmed.with(Option::is_some)).then(|| view! {
+                    <p class="field-hint">"Keyfactor may have received the renewal before this happened. Renewing again first looks for a certificate it issued since, so you do not get two."</p>
+                })}
+                {move || already_renewed.get().map(|certificate| view! {
+                    <div class="notice" role="status">
+                        <p>{format!(
+                            "Keyfactor had already renewed this certificate before the answer to your earlier request was lost: certificate ID {}{} was issued.",
+                            certificate.id,
+                            certificate.import_date.map(|t| format!(" ({})", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
+                        )}</p>
+                        <p>"Its PFX password never reached this page and cannot be shown. Renewing again issues another certificate."</p>
+                        <button type="button" class="secondary" on:click=move |_| renew_anyway.run(())>"Renew again anyway"</button>
+                    </div>
+                })}
             </form>
         </Show>
     }
