@@ -70,3 +70,30 @@ export async function expectNoAxeViolations(page, state) {
 export async function appReady(page) {
   await page.waitForFunction(() => performance.getEntriesByName('app-ready').length > 0);
 }
+
+/** Poll jobs every 200 ms, never slower than 400 ms: config.json as served, sped up. */
+export async function fastPolling(page) {
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    await route.fulfill({ response, json: { ...config, poll_interval_ms: 200, poll_max_interval_ms: 400 } });
+  });
+}
+
+/** Moves the simulated orchestrators' clock one phase at a time until `done` is visible. */
+export async function advanceUntil(page, sim, done) {
+  for (let i = 0; i < 6 && !(await done.isVisible()); i += 1) {
+    await sim.advanceJobs(2_100);
+    await page.waitForTimeout(700);
+  }
+  await expect(done).toBeVisible();
+}
+
+/** Presses Tab, as a keyboard user would, until `target` has focus; fails if it never gets it. */
+export async function tabTo(page, target, maxPresses = 40) {
+  for (let i = 0; i < maxPresses; i += 1) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}

@@ -1,6 +1,6 @@
 // The production nginx configuration (deploy/nginx) in front of the simulator playing oauth2-proxy and
 // Keyfactor Command, serving the bundle built for /certs/.
-import { test, expect, appReady } from './fixtures.mjs';
+import { test, expect, appReady, fastPolling, advanceUntil } from './fixtures.mjs';
 import { NGINX, NGINX_SIM } from '../playwright.config.mjs';
 
 test.use({ baseURL: NGINX, simURL: NGINX_SIM });
@@ -60,19 +60,11 @@ test('an API call without a session gets 401, not the sign-in page', async ({ re
   expect(response.status()).toBe(401);
 });
 
-test('an expired SSO session is renewed in a new tab without leaving the page', async ({ page, problems, sim }) => {
-  await signInThroughNginx(page, '/certs/jobs');
-  await expect(page.getByRole('table')).toBeVisible();
-  await sim.expireSessions();
-  problems.allowedHttpStatuses.add(401);
-  await page.getByRole('button', { name: 'Refresh' }).click();
-  const banner = page.getByRole('alert').filter({ hasText: 'Your sign-in session has expired' });
-  await expect(banner).toBeVisible();
+const expiredBanner = (page) => page.getByRole('alert').filter({ hasText: 'Your sign-in session has expired' });
 
-  // Continue before signing in: still expired, and the page says so.
-  await banner.getByRole('button', { name: 'Continue' }).click();
-  await expect(banner).toContainText('You are not signed in yet');
-
+/** Signs in again from the expiry banner's new-tab link, then continues on the page. */
+async function signInAgainInNewTab(page, path) {
+  const banner = expiredBanner(page);
   const [signInTab] = await Promise.all([
     page.context().waitForEvent('page'),
     banner.getByRole('link', { name: 'Sign in again (opens a new tab)' }).click(),
@@ -80,11 +72,75 @@ test('an expired SSO session is renewed in a new tab without leaving the page', 
   await expect(signInTab).toHaveURL(/\/oauth2\/sign_in\?rd=/);
   await signInTab.getByLabel(/helpdesk/i).check();
   await signInTab.getByRole('button', { name: /sign in/i }).click();
-  await expect(signInTab).toHaveURL(`${NGINX}/certs/jobs`);
+  await expect(signInTab).toHaveURL(`${NGINX}${path}`);
   await signInTab.close();
-
   await banner.getByRole('button', { name: 'Continue' }).click();
   await expect(banner).toBeHidden();
+}
+
+const calls = async (sim, method, suffix) => (await sim.requests()).filter((r) => r.method === method && r.path.endsWith(suffix));
+
+test('an expired SSO session is renewed in a new tab without leaving the page', async ({ page, problems, sim }) => {
+  await signInThroughNginx(page, '/certs/jobs');
+  await expect(page.getByRole('table')).toBeVisible();
+  await sim.expireSessions();
+  problems.allowedHttpStatuses.add(401);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const banner = expiredBanner(page);
+  await expect(banner).toBeVisible();
+
+  // Continue before signing in: still expired, and the page says so.
+  await banner.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner).toContainText('You are not signed in yet');
+
+  await signInAgainInNewTab(page, '/certs/jobs');
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByRole('table')).toBeVisible();
+});
+
+test('renewal and Replace through nginx: the session expires before submitting, one Renew reaches Command', async ({ page, problems, sim }) => {
+  await fastPolling(page);
+  await signInThroughNginx(page, '/certs/renew?id=1');
+  await expect(page.locator('#renewal-plan')).toContainText('One-click renewal');
+  await sim.expireSessions();
+  problems.allowedHttpStatuses.add(401);
+  await page.getByRole('button', { name: 'Renew certificate' }).click();
+  await expect(expiredBanner(page)).toBeVisible();
+  await signInAgainInNewTab(page, '/certs/renew?id=1');
+
+  await page.getByRole('button', { name: 'Renew certificate' }).click();
+  await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
+  // nginx turned the first attempt away: Command saw one Renew, after the portal looked for an earlier one.
+  expect(await calls(sim, 'POST', '/Enrollment/Renew')).toHaveLength(1);
+  const searches = await calls(sim, 'GET', '/KeyfactorAPI/Certificates');
+  expect(searches.map((r) => decodeURIComponent(r.query.replaceAll('+', ' ')))).toEqual([expect.stringContaining('ImportDate -ge')]);
+
+  await page.getByRole('button', { name: 'Replace in all 2 stores' }).click();
+  const jobs = page.getByRole('table', { name: /Installation jobs, one per store/ });
+  await sim.advanceJobs(60_000);
+  await expect(jobs.locator('.job-status')).toHaveText(['The job completed successfully.', 'The job completed successfully.'], { timeout: 10_000 });
+  expect(await calls(sim, 'POST', '/Enrollment/PFX/Replace')).toHaveLength(1);
+});
+
+test('reenrollment through nginx: the session expires before submitting, one Reenrollment reaches Command', async ({ page, problems, sim }) => {
+  await fastPolling(page);
+  await signInThroughNginx(page, '/certs/reenroll');
+  await page.getByLabel('Client machine contains').fill('web02.eu.keyexample.com');
+  await page.getByRole('button', { name: 'Search stores' }).click();
+  await page.getByRole('button', { name: 'Choose web02.eu.keyexample.com /etc/nginx/tls/web02.pem' }).click();
+  await page.getByLabel('Subject name').fill('CN=web02.eu.keyexample.com,O="Key Example, Inc.",C=US');
+  await page.getByRole('textbox', { name: /^Alias/ }).fill('web02');
+  await sim.expireSessions();
+  problems.allowedHttpStatuses.add(401);
+  const schedule = page.getByRole('button', { name: 'Schedule reenrollment' });
+  await schedule.click();
+  await expect(expiredBanner(page)).toBeVisible();
+  await signInAgainInNewTab(page, '/certs/reenroll');
+
+  // Every value typed before the expiry is still there.
+  await expect(page.getByLabel('Subject name')).toHaveValue('CN=web02.eu.keyexample.com,O="Key Example, Inc.",C=US');
+  await schedule.click();
+  await expect(page.getByRole('heading', { name: 'Reenrollment job' })).toBeVisible();
+  await advanceUntil(page, sim, page.getByText('The job succeeded'));
+  expect(await calls(sim, 'POST', '/CertificateStores/Reenrollment')).toHaveLength(1);
 });

@@ -1,18 +1,9 @@
 // Store reenrollment (issue 5): pick a store, fill the store type's fields, submit once, follow the job.
 // Polling is sped up through config.json and the simulator's job clock is advanced, so nothing waits long.
-import { test, expect, signIn, appReady, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, advanceUntil, tabTo } from './fixtures.mjs';
 import { ANON_V10, SUB_PATH } from '../playwright.config.mjs';
 
 const JOB_LISTS = /\/OrchestratorJobs\/(JobHistory|ScheduledJobs)$/;
-
-/** Poll every 200 ms, never slower than 400 ms. */
-async function fastPolling(page) {
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
-    await route.fulfill({ response, json: { ...config, poll_interval_ms: 200, poll_max_interval_ms: 400 } });
-  });
-}
 
 async function openReenroll(page, { sso = false } = {}) {
   await fastPolling(page);
@@ -37,15 +28,6 @@ async function fillAndSubmit(page, cn) {
   await page.getByRole('textbox', { name: /^Alias/ }).fill(cn);
   await page.getByRole('button', { name: 'Schedule reenrollment' }).click();
   await expect(page.getByRole('heading', { name: 'Reenrollment job' })).toBeVisible();
-}
-
-/** Moves the orchestrators' clock one phase at a time until `done` is visible. */
-async function advanceUntil(page, sim, done) {
-  for (let i = 0; i < 6 && !(await done.isVisible()); i += 1) {
-    await sim.advanceJobs(2_100);
-    await page.waitForTimeout(700);
-  }
-  await expect(done).toBeVisible();
 }
 
 const posts = async (sim) => (await sim.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/CertificateStores/Reenrollment'));
@@ -121,6 +103,63 @@ test.describe('on Command 10 (no SSO)', () => {
     await expect(page).toHaveURL(/&type=Inventory$/);
     await expect(rows.filter({ hasText: 'Reenrollment' })).toHaveCount(0);
     await expect(rows.first()).toContainText('Inventory');
+  });
+
+  test('a reenrollment whose answer was lost is followed on retry, not scheduled twice', async ({ page, sim, problems }) => {
+    problems.allowedHttpStatuses.add(504);
+    await openReenroll(page);
+    await chooseStore(page, 'web02.eu.keyexample.com', '/etc/nginx/tls/web02.pem');
+    await sim.fault({ method: 'POST', path: '/KeyfactorAPI/CertificateStores/Reenrollment', kind: 'lost_answer' });
+    await page.getByLabel('Subject name').fill('CN=web02.eu.keyexample.com');
+    await page.getByRole('textbox', { name: /^Alias/ }).fill('web02');
+    const schedule = page.getByRole('button', { name: 'Schedule reenrollment' });
+    await schedule.click();
+    await expect(page.getByRole('alert')).toContainText('HTTP 504');
+    await expect(page.getByText('Scheduling again first looks for its job')).toBeVisible();
+
+    await schedule.click();
+    await expect(page.getByText('Keyfactor had received your earlier request')).toBeVisible();
+    await advanceUntil(page, sim, page.getByText('The job succeeded'));
+    expect(await posts(sim)).toHaveLength(1);
+    await expectNoAxeViolations(page, 'lost answer followed');
+  });
+
+  test('keyboard only: search a store, pick it, fill the form, schedule and follow the job', async ({ page, sim, problems }) => {
+    await openReenroll(page);
+    const keys = page.keyboard;
+    await tabTo(page, page.getByLabel('Client machine contains'));
+    await keys.type('web02.eu');
+    await keys.press('Enter');
+    await tabTo(page, page.getByRole('button', { name: 'Choose web02.eu.keyexample.com /etc/nginx/tls/web02.pem' }));
+    await keys.press('Enter');
+    await tabTo(page, page.getByLabel('Subject name'));
+    await keys.type('CN=web02.eu.keyexample.com,O="Key Example, Inc."');
+    await tabTo(page, page.getByRole('textbox', { name: /^Alias/ }));
+    await keys.type('web02');
+    await tabTo(page, page.getByRole('button', { name: 'Schedule reenrollment' }));
+    await keys.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Reenrollment job' })).toBeVisible();
+    await advanceUntil(page, sim, page.getByText('The job succeeded'));
+    const sent = await posts(sim);
+    expect(sent).toHaveLength(1);
+    // Sent in the parser's canonical RFC 4514 spelling.
+    expect(sent[0].body.SubjectName).toBe('CN=web02.eu.keyexample.com,O=Key Example\\, Inc.');
+  });
+
+  test('the subject can be taken from the certificate in the store', async ({ page, sim, problems }) => {
+    await openReenroll(page);
+    await chooseStore(page, 'web01.eu.keyexample.com', '/etc/ssl/certs/web01.pem');
+    await page.getByRole('button', { name: 'Use the subject of the certificate in this store' }).click();
+    // This store holds several certificates: the user picks one by alias.
+    await expect(page.getByRole('status').filter({ hasText: /The store holds \d+ certificates/ })).toBeVisible();
+    await page.getByRole('button', { name: /^Use CN=web01\.eu\.keyexample\.com,.* \(alias web01\)$/ }).click();
+    await expect(page.getByLabel('Subject name')).toHaveValue('CN=web01.eu.keyexample.com,OU=IT,O=Key Example Inc,L=Independence,ST=OH,C=US');
+    await expect(page.getByRole('textbox', { name: /^Alias/ })).toHaveValue('web01');
+    await expect(page.getByRole('status').filter({ hasText: 'Filled in from the certificate stored as "web01"' })).toBeVisible();
+    // The parsed preview shows how the filled-in name was understood.
+    await expect(page.locator('.dn-preview')).toContainText('web01.eu.keyexample.com');
+    expect((await sim.requests()).filter((r) => r.path.endsWith('/Inventory'))).toHaveLength(1);
+    await expectNoAxeViolations(page, 'prefilled');
   });
 
   test('a job that fails shows the orchestrator message', async ({ page, sim, problems }) => {

@@ -1,5 +1,5 @@
 // The renewal flow against the simulator: find → plan → renew once → result (password shown once) → Replace.
-import { test, expect, signIn, appReady, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, tabTo } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 
 const RENEW = '/KeyfactorAPI/Enrollment/Renew';
@@ -213,6 +213,43 @@ test.describe('on Command 10', () => {
     await expect(page.locator('#renewal-plan')).toContainText('One-click renewal');
   });
 
+  test('keyboard only: search by SAN, pick, renew, reveal the password and replace', async ({ page, sim, problems }) => {
+    await fastPolling(page);
+    await page.goto('/renew');
+    await appReady(page);
+    const keys = page.keyboard;
+    // The radio group: Tab lands on the chosen option, arrows move the choice.
+    await tabTo(page, page.getByLabel('By certificate ID'));
+    await keys.press('ArrowDown');
+    await keys.press('ArrowDown');
+    await expect(page.getByLabel('By searching')).toBeChecked();
+    await tabTo(page, page.getByLabel('Subject alternative name contains'));
+    await keys.type('web01.eu');
+    await keys.press('Enter');
+    const results = page.getByRole('table', { name: /matching certificates/ });
+    const row = results.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: 'web01.eu.keyexample.com', exact: true }) });
+    await tabTo(page, row.getByRole('button'));
+    await keys.press('Enter');
+    await expect(page.locator('#renewal-plan')).toContainText('One-click renewal');
+
+    await tabTo(page, page.getByRole('button', { name: 'Renew certificate' }));
+    await keys.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeFocused();
+    await tabTo(page, page.getByRole('button', { name: 'Reveal' }));
+    await keys.press('Space');
+    await expect(page.getByRole('button', { name: 'Reveal' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('#pfx-password-value')).not.toContainText('•');
+
+    await tabTo(page, page.getByRole('button', { name: 'Replace in all 2 stores' }));
+    await keys.press('Enter');
+    const jobs = page.getByRole('table', { name: /Installation jobs, one per store/ });
+    await sim.advanceJobs(60_000);
+    await expect(jobs.locator('.job-status')).toHaveText(['The job completed successfully.', 'The job completed successfully.'], { timeout: 10_000 });
+    const search = (await sim.requests()).find((r) => r.path === '/KeyfactorAPI/Certificates');
+    expect(decodeURIComponent(search.query.replaceAll('+', ' '))).toContain('pq.queryString=SAN -contains "web01.eu"');
+    expect((await sim.requests()).filter((r) => r.method === 'POST')).toHaveLength(2);
+  });
+
   test('Deploy installs the new certificate only in the ticked stores', async ({ page, sim, problems }) => {
     await page.goto('/renew?id=1');
     await appReady(page);
@@ -269,6 +306,42 @@ test.describe('on Command 10', () => {
     await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
     await expect(await renewButton(page)).toBeEnabled();
     expect(await count(sim, 'POST', RENEW)).toBe(1);
+  });
+
+  test('a renewal whose answer was lost is found on retry instead of being sent twice', async ({ page, sim, problems }) => {
+    problems.allowedHttpStatuses.add(504);
+    await sim.fault({ method: 'POST', path: RENEW, kind: 'lost_answer' });
+    await page.goto('/renew?id=1');
+    await appReady(page);
+    await (await renewButton(page)).click();
+    await expect(page.getByRole('alert')).toContainText('HTTP 504');
+    await expect(page.getByText('Renewing again first looks for a certificate it issued since')).toBeVisible();
+
+    await (await renewButton(page)).click();
+    const notice = page.getByRole('status').filter({ hasText: 'had already renewed this certificate' });
+    await expect(notice).toBeVisible();
+    expect(await count(sim, 'POST', RENEW)).toBe(1);
+    const search = (await sim.requests()).filter((r) => r.path === '/KeyfactorAPI/Certificates').at(-1);
+    expect(decodeURIComponent(search.query.replaceAll('+', ' '))).toMatch(/IssuedDN -eq ".*" AND Id -ne 1 AND ImportDate -ge/);
+    await expectNoAxeViolations(page, 'already renewed');
+
+    // The user may still want a second certificate: then, and only then, a second Renew goes out.
+    await notice.getByRole('button', { name: 'Renew again anyway' }).click();
+    await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
+    expect(await count(sim, 'POST', RENEW)).toBe(2);
+  });
+
+  test('a renewal turned away before reaching Keyfactor is sent again after the check finds nothing', async ({ page, sim, problems }) => {
+    problems.allowedHttpStatuses.add(502);
+    await sim.fault({ method: 'POST', path: RENEW, kind: 'status', status: 502 });
+    await page.goto('/renew?id=1');
+    await appReady(page);
+    await (await renewButton(page)).click();
+    await expect(page.getByRole('alert')).toContainText('502');
+    await (await renewButton(page)).click();
+    await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
+    const sent = (await sim.requests()).filter((r) => r.method === 'POST' && r.path === RENEW).map((r) => r.status);
+    expect(sent).toEqual([502, 200]);
   });
 
   test('a double click sends exactly one renewal', async ({ page, sim, problems }) => {
