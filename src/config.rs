@@ -5,6 +5,8 @@ use serde::Deserialize;
 use std::fmt;
 
 use crate::api::version::CommandVersion;
+use crate::domain::job_tracking::TrackingLimits;
+use crate::domain::polling::PollSchedule;
 
 /// How requests to Keyfactor Command are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -37,11 +39,17 @@ pub struct RuntimeConfig {
     /// How long after submitting the first job poll waits; each later wait doubles, up to `poll_max_interval_ms`.
     pub poll_interval_ms: u32,
     pub poll_max_interval_ms: u32,
+    /// When job tracking stops searching and when an orchestrator counts as offline.
+    pub tracking: TrackingLimits,
 }
 
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
 /// From very short (tests, fast orchestrators) to ten minutes between polls.
 const POLL_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=600_000;
+/// A job may take an orchestrator check-in (minutes) to show up; an hour is the most worth waiting.
+const JOB_SEARCH_RANGE_S: std::ops::RangeInclusive<u32> = 10..=3_600;
+/// Orchestrators check in every few minutes; one silent for a day is certainly offline.
+const ORCHESTRATOR_SILENCE_RANGE_S: std::ops::RangeInclusive<u32> = 60..=86_400;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +68,10 @@ struct RawConfig {
     poll_interval_ms: u32,
     #[serde(default = "default_poll_max_interval")]
     poll_max_interval_ms: u32,
+    #[serde(default = "default_job_search_limit")]
+    job_search_limit_s: u32,
+    #[serde(default = "default_orchestrator_offline_after")]
+    orchestrator_offline_after_s: u32,
 }
 
 fn default_api_base() -> String {
@@ -78,10 +90,35 @@ fn default_timeout() -> u32 {
     30_000
 }
 fn default_poll_interval() -> u32 {
-    crate::domain::polling::PollSchedule::DEFAULT_INITIAL_MS
+    PollSchedule::DEFAULT_INITIAL_MS
 }
 fn default_poll_max_interval() -> u32 {
-    crate::domain::polling::PollSchedule::DEFAULT_MAX_MS
+    PollSchedule::DEFAULT_MAX_MS
+}
+fn default_job_search_limit() -> u32 {
+    whole_seconds(TrackingLimits::default().not_found_after)
+}
+fn default_orchestrator_offline_after() -> u32 {
+    whole_seconds(TrackingLimits::default().agent_silent_after)
+}
+fn whole_seconds(duration: chrono::Duration) -> u32 {
+    u32::try_from(duration.num_seconds()).unwrap_or(u32::MAX)
+}
+
+/// The message for a setting outside its range, or nothing.
+fn check_range(
+    name: &str,
+    value: u32,
+    range: &std::ops::RangeInclusive<u32>,
+) -> Result<(), ConfigError> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(format!(
+        "{name} must be between {} and {}, not {value}",
+        range.start(),
+        range.end(),
+    )))
 }
 
 /// Why `config.json` could not be used; shown on the error page operators see first.
@@ -110,25 +147,30 @@ impl RuntimeConfig {
         if raw.api_version.trim().is_empty() {
             return Err(ConfigError::Invalid("api_version must not be empty".into()));
         }
-        if !TIMEOUT_RANGE_MS.contains(&raw.request_timeout_ms) {
-            return Err(ConfigError::Invalid(format!(
-                "request_timeout_ms must be between {} and {}, not {}",
-                TIMEOUT_RANGE_MS.start(),
-                TIMEOUT_RANGE_MS.end(),
-                raw.request_timeout_ms
-            )));
-        }
-        for (name, value) in [
-            ("poll_interval_ms", raw.poll_interval_ms),
-            ("poll_max_interval_ms", raw.poll_max_interval_ms),
+        for (name, value, range) in [
+            (
+                "request_timeout_ms",
+                raw.request_timeout_ms,
+                &TIMEOUT_RANGE_MS,
+            ),
+            ("poll_interval_ms", raw.poll_interval_ms, &POLL_RANGE_MS),
+            (
+                "poll_max_interval_ms",
+                raw.poll_max_interval_ms,
+                &POLL_RANGE_MS,
+            ),
+            (
+                "job_search_limit_s",
+                raw.job_search_limit_s,
+                &JOB_SEARCH_RANGE_S,
+            ),
+            (
+                "orchestrator_offline_after_s",
+                raw.orchestrator_offline_after_s,
+                &ORCHESTRATOR_SILENCE_RANGE_S,
+            ),
         ] {
-            if !POLL_RANGE_MS.contains(&value) {
-                return Err(ConfigError::Invalid(format!(
-                    "{name} must be between {} and {}, not {value}",
-                    POLL_RANGE_MS.start(),
-                    POLL_RANGE_MS.end(),
-                )));
-            }
+            check_range(name, value, range)?;
         }
         if raw.poll_max_interval_ms < raw.poll_interval_ms {
             return Err(ConfigError::Invalid(format!(
@@ -156,7 +198,19 @@ impl RuntimeConfig {
             request_timeout_ms: raw.request_timeout_ms,
             poll_interval_ms: raw.poll_interval_ms,
             poll_max_interval_ms: raw.poll_max_interval_ms,
+            tracking: TrackingLimits {
+                not_found_after: chrono::Duration::seconds(raw.job_search_limit_s.into()),
+                agent_silent_after: chrono::Duration::seconds(
+                    raw.orchestrator_offline_after_s.into(),
+                ),
+                ..TrackingLimits::default()
+            },
         })
+    }
+
+    /// How often jobs are polled.
+    pub fn poll_schedule(&self) -> PollSchedule {
+        PollSchedule::new(self.poll_interval_ms, self.poll_max_interval_ms)
     }
 }
 
@@ -259,6 +313,35 @@ mod tests {
             (fast.poll_interval_ms, fast.poll_max_interval_ms),
             (200, 400)
         );
+    }
+
+    #[test]
+    fn tracking_limits_default_to_three_and_fifteen_minutes_and_can_be_set() {
+        let cfg = RuntimeConfig::from_json("{}").unwrap();
+        assert_eq!(cfg.tracking, TrackingLimits::default());
+        let set = RuntimeConfig::from_json(
+            r#"{"job_search_limit_s":600,"orchestrator_offline_after_s":3600}"#,
+        )
+        .unwrap();
+        assert_eq!(set.tracking.not_found_after, chrono::Duration::minutes(10));
+        assert_eq!(set.tracking.agent_silent_after, chrono::Duration::hours(1));
+        assert_eq!(
+            set.tracking.clock_skew,
+            TrackingLimits::default().clock_skew
+        );
+        for (json, expected) in [
+            (
+                r#"{"job_search_limit_s":1}"#,
+                "job_search_limit_s must be between 10 and 3600, not 1",
+            ),
+            (
+                r#"{"orchestrator_offline_after_s":100000}"#,
+                "orchestrator_offline_after_s must be between 60 and 86400",
+            ),
+        ] {
+            let err = RuntimeConfig::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(expected), "{json}: {err}");
+        }
     }
 
     #[test]

@@ -10,8 +10,7 @@ use crate::api::models::JobResult;
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::config::RuntimeConfig;
-use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, TrackingLimits, Verdict};
-use crate::domain::polling::PollSchedule;
+use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, Verdict};
 use crate::domain::Guid;
 use crate::hooks::use_job_polling::use_job_polling;
 
@@ -37,12 +36,11 @@ pub fn JobTimeline(
     heading: String,
 ) -> impl IntoView {
     let config = expect_context::<RuntimeConfig>();
-    let schedule = PollSchedule::new(config.poll_interval_ms, config.poll_max_interval_ms);
     let jobs_link = href(&format!(
         "/jobs?{}",
         JobListFilter::for_store(&target).to_url_query()
     ));
-    let searched = target.search_description(&TrackingLimits::default());
+    let searched = target.search_description(&config.tracking);
     let summary = format!(
         "{} job on {} ({}), submitted {}",
         target.job_type,
@@ -50,7 +48,7 @@ pub fn JobTimeline(
         target.store_path,
         time(target.submitted_at)
     );
-    let polling = use_job_polling(target, agent_id, schedule);
+    let polling = use_job_polling(target, agent_id);
     let phase = Memo::new(move |_| polling.observation.with(|o| o.phase.clone()));
     let check_again = polling.check_again;
 

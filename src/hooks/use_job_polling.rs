@@ -12,6 +12,7 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::api::query::{ListQuery, QueryExpr, TextOp};
+use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{
     agent_check_due, AgentCheck, JobPhase, JobTarget, Observation, TrackingLimits, Verdict,
 };
@@ -209,17 +210,14 @@ fn queue_query(target: &JobTarget) -> ListQuery {
 }
 
 /// Starts following `target` at once. `agent_id` is the store's orchestrator, read only while the job waits.
-pub fn use_job_polling(
-    target: JobTarget,
-    agent_id: Option<Guid>,
-    schedule: PollSchedule,
-) -> JobPolling {
+pub fn use_job_polling(target: JobTarget, agent_id: Option<Guid>) -> JobPolling {
+    let config = expect_context::<RuntimeConfig>();
     let poller = Poller {
         client: expect_context::<KeyfactorClient>(),
         target: Arc::new(target),
         agent_id,
-        schedule,
-        limits: TrackingLimits::default(),
+        schedule: config.poll_schedule(),
+        limits: config.tracking,
         owner: Owner::current().unwrap_or_default(),
         observation: RwSignal::new(Observation {
             job_id: None,

@@ -14,6 +14,7 @@ use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::components::job_timeline::JobTimeline;
 use crate::components::store_picker::StorePicker;
+use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits, REENROLLMENT_JOB_TYPE};
 use crate::domain::reenrollment::{
     store_type_of, subject_prefills, type_name, FormProblem, ReenrollField, ReenrollmentForm,
@@ -210,10 +211,11 @@ struct Scheduled {
 /// Sends the reenrollment, unless the job of an unconfirmed earlier attempt shows it already arrived.
 async fn schedule_once(
     client: &KeyfactorClient,
+    limits: &TrackingLimits,
     submission: Submission,
 ) -> Result<Scheduled, ApiError> {
     if let Some(earlier) = submission.unconfirmed {
-        let seen = observe_job(client, &earlier, None, &TrackingLimits::default()).await?;
+        let seen = observe_job(client, &earlier, None, limits).await?;
         if seen.phase != JobPhase::Searching {
             return Ok(Scheduled {
                 target: earlier,
@@ -319,9 +321,10 @@ pub fn ReenrollForm(
     });
     let parsed_subject = Memo::new(move |_| subject.with(|s| DistinguishedName::parse(s).ok()));
 
+    let limits = expect_context::<RuntimeConfig>().tracking;
     let submit = Action::new_local(move |submission: &Submission| {
         let (client, submission) = (client.clone(), submission.clone());
-        async move { schedule_once(&client, submission).await }
+        async move { schedule_once(&client, &limits, submission).await }
     });
     let pending = submit.pending();
     // The attempt whose answer was lost (kept until a later one is confirmed).

@@ -14,9 +14,7 @@ use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalRespo
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::secret_value::SecretValue;
-use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{JobPhase, JobTarget};
-use crate::domain::polling::PollSchedule;
 use crate::domain::renewal::{
     deploy_request, disposition_advice, replace_request, InstalledLocation,
 };
@@ -260,8 +258,6 @@ fn StoreJobs(scheduled: Vec<InstalledLocation>, submitted_at: DateTime<Utc>) -> 
 
 #[component]
 fn StoreJobRow(location: InstalledLocation, submitted_at: DateTime<Utc>) -> impl IntoView {
-    let config = expect_context::<RuntimeConfig>();
-    let schedule = PollSchedule::new(config.poll_interval_ms, config.poll_max_interval_ms);
     let agent_id = location
         .orchestrator
         .as_ref()
@@ -272,7 +268,7 @@ fn StoreJobRow(location: InstalledLocation, submitted_at: DateTime<Utc>) -> impl
         store_path: location.path.clone(),
         submitted_at,
     };
-    let polling = use_job_polling(target, agent_id, schedule);
+    let polling = use_job_polling(target, agent_id);
     let status = move || polling.observation.with(|o| o.phase.to_string());
     let message = move || {
         polling
