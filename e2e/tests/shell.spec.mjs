@@ -111,6 +111,11 @@ test.describe('configuration', () => {
     // The password is never written to browser storage or the address.
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain('alice-demo');
     expect(page.url()).not.toContain('alice-demo');
+    // Memory only: a reload forgets the account and asks again.
+    await page.reload();
+    await appReady(page);
+    await expect(page.getByRole('heading', { name: 'Sign in to Keyfactor Command' })).toBeVisible();
+    await expect(page.getByLabel('Password')).toHaveValue('');
   });
 
   test('the v10 simulator flavour serves the same shell without SSO', async ({ page, problems }) => {
