@@ -26,7 +26,7 @@ test('nginx sends the security and cache headers, precompressed assets and no-st
   const seen = {};
   page.on('response', (r) => {
     const path = new URL(r.url()).pathname;
-    if (path === '/certs/jobs' || path.endsWith('.wasm') || path.endsWith('/OrchestratorJobs/JobHistory')) seen[path] = r;
+    if (path === '/certs/jobs' || /\.(wasm|js|css)$/.test(path) || path.endsWith('/OrchestratorJobs/JobHistory')) seen[path] = r;
   });
   await signInThroughNginx(page, '/certs/jobs');
   await expect(page.getByRole('table')).toBeVisible();
@@ -50,6 +50,13 @@ test('nginx sends the security and cache headers, precompressed assets and no-st
   expect(headers.wasm['content-encoding']).toBe('br');
   expect(headers.wasm['cache-control']).toBe('public, max-age=31536000, immutable');
   expect(headers.api['cache-control']).toBe('no-store');
+  // Every hashed asset is cached for a year, whatever its hash's length; the loader names them, so it is not.
+  const hashed = Object.keys(seen).filter((p) => /\.(wasm|js|css)$/.test(p) && p !== '/certs/boot.js');
+  expect(hashed.length).toBeGreaterThanOrEqual(3);
+  for (const path of hashed) {
+    expect(seen[path].headers()['cache-control'], path).toBe('public, max-age=31536000, immutable');
+  }
+  expect(seen['/certs/boot.js'].headers()['cache-control']).toBe('no-cache');
 });
 
 test('an API call without a session gets 401, not the sign-in page', async ({ request }) => {
