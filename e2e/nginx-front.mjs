@@ -3,7 +3,7 @@
 // The only differences from deploy/: the upstreams point at loopback ports, and Keyfactor is reached over
 // plain HTTP (the simulator does not speak TLS).
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,10 @@ const [port, simPort, dist] = [process.env.NGINX_PORT, process.env.NGINX_SIM_POR
 if (!port || !simPort || !dist) throw new Error('NGINX_PORT, NGINX_SIM_PORT and NGINX_DIST are required');
 
 const deploy = resolve(dirname(fileURLToPath(import.meta.url)), '../deploy/nginx');
-const prefix = mkdtempSync(join(tmpdir(), 'certportal-nginx-'));
+// One prefix per port, emptied first: Playwright may stop this process with SIGKILL, leaving no chance to clean up.
+const prefix = join(tmpdir(), `certportal-nginx-${port}`);
+rmSync(prefix, { recursive: true, force: true });
+mkdirSync(prefix);
 // nginx workers run as an unprivileged user: they must be able to walk into the prefix.
 chmodSync(prefix, 0o755);
 const conf = join(prefix, 'certportal');
