@@ -5,7 +5,8 @@ use axum::http::{header, HeaderMap};
 use base64::Engine;
 
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Certificate, DOMAIN};
+use crate::model::{Certificate, Timestamp, DOMAIN};
+use crate::query::Context;
 
 /// What a demo account may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +159,14 @@ pub struct Caller {
 impl Caller {
     pub fn account(&self) -> String {
         self.user.account()
+    }
+
+    /// What a `QueryString` of this caller is evaluated against (`@me`, `@today`).
+    pub fn query_context(&self, now: Timestamp) -> Context {
+        Context {
+            now,
+            me: self.account(),
+        }
     }
 
     fn denied(&self, what: &str) -> ApiError {

@@ -11,7 +11,7 @@ use crate::enrollment::extended_key_usages;
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World, DOMAIN};
-use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
 use crate::ApiFlavor;
 
@@ -90,10 +90,7 @@ pub async fn authorities(
     let flavour = sim.config.api;
     let request = ListRequest::from_params(flavour, Prefix::Paged, &QueryParams(params))?;
     let state = sim.settled();
-    let context = Context {
-        now: state.now(),
-        me: caller.account(),
-    };
+    let context = caller.query_context(state.now());
     request
         .respond(state.world.authorities.iter(), CA_FIELDS, &context, |ca| {
             render_authority(ca, &state.world, flavour)
@@ -169,10 +166,7 @@ pub async fn templates(
     let request =
         ListRequest::from_params(sim.config.api, Prefix::Templates, &QueryParams(params))?;
     let state = sim.settled();
-    let context = Context {
-        now: state.now(),
-        me: caller.account(),
-    };
+    let context = caller.query_context(state.now());
     request
         .respond(
             active_templates(&state.world),
@@ -239,10 +233,7 @@ pub async fn enrollment_patterns(
 ) -> ApiResult<Json<Vec<Value>>> {
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
     let state = sim.settled();
-    let context = Context {
-        now: state.now(),
-        me: caller.account(),
-    };
+    let context = caller.query_context(state.now());
     let patterns = active_templates(&state.world).map(Pattern);
     request
         .respond(patterns, PATTERN_FIELDS, &context, |p| {

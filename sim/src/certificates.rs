@@ -15,7 +15,7 @@ use crate::enrollment::{certificate_not_found, extended_key_usages};
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Certificate, KeyAlgorithm, Timestamp, World};
-use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
 use crate::ApiFlavor;
 
@@ -318,10 +318,7 @@ pub async fn search(
     let state = sim.settled();
     let now = state.now();
     let world = &state.world;
-    let context = Context {
-        now,
-        me: caller.account(),
-    };
+    let context = caller.query_context(now);
     let records = world
         .certificates
         .iter()

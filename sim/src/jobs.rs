@@ -19,7 +19,7 @@ use crate::error::ApiResult;
 use crate::ids;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Location, Store, Timestamp, World};
-use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -444,10 +444,7 @@ pub async fn scheduled_jobs(
 ) -> ApiResult<Json<Vec<Value>>> {
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
     let (views, now) = job_views(&sim, true);
-    let context = Context {
-        now,
-        me: caller.account(),
-    };
+    let context = caller.query_context(now);
     let records = views.iter().map(|(job, progress)| JobView {
         job,
         progress: progress.clone(),
@@ -475,10 +472,7 @@ pub async fn job_history(
 ) -> ApiResult<Json<Vec<Value>>> {
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
     let (views, now) = job_views(&sim, false);
-    let context = Context {
-        now,
-        me: caller.account(),
-    };
+    let context = caller.query_context(now);
     let mut records: Vec<JobView> = views
         .iter()
         .map(|(job, progress)| JobView {

@@ -18,7 +18,7 @@ use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{
     iso, Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
 };
-use crate::query::{field, Context, Field, FieldKind, Record, Value as FieldValue};
+use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::seed::{CA_CORP1, TEMPLATE_WEB_SERVER};
 use crate::state::Sim;
 use crate::ApiFlavor;
@@ -120,10 +120,7 @@ pub async fn stores(
     let flavour = sim.config.api;
     let request = ListRequest::from_params(flavour, Prefix::Stores, &QueryParams(params))?;
     let state = sim.settled();
-    let context = Context {
-        now: state.now(),
-        me: caller.account(),
-    };
+    let context = caller.query_context(state.now());
     request
         .respond(state.world.stores.iter(), STORE_FIELDS, &context, |store| {
             render_store(store, &state.world, flavour)
@@ -311,10 +308,7 @@ pub async fn store_types(
     let flavour = sim.config.api;
     let request = ListRequest::from_params(flavour, Prefix::StoreTypes, &QueryParams(params))?;
     let state = sim.settled();
-    let context = Context {
-        now: state.now(),
-        me: caller.account(),
-    };
+    let context = caller.query_context(state.now());
     request
         .respond(
             state.world.store_types.iter(),
@@ -362,10 +356,7 @@ pub async fn agents(
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
     let state = sim.settled();
     let now = state.now();
-    let context = Context {
-        now,
-        me: caller.account(),
-    };
+    let context = caller.query_context(now);
     let recent = (now - Duration::seconds(30)).trunc_subsecs(0);
     let records = state.world.agents.iter().map(|agent| AgentRecord {
         agent,
