@@ -358,6 +358,23 @@ test.describe('on Command 10', () => {
   });
 });
 
+test('a sign-in page served in place of data raises the session notice; after Continue the lookup is retried', async ({ page, sim, problems }) => {
+  await signIn(page, '/renew', 'helpdesk');
+  await appReady(page);
+  await sim.fault({ method: 'GET', path: '/KeyfactorAPI/Enrollment/AvailableRenewal/Id/1', kind: 'html' });
+  await page.getByRole('textbox', { name: /^Certificate ID/ }).fill('1');
+  await page.getByRole('button', { name: 'Find certificate' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'Your sign-in session has expired' });
+  await expect(banner).toBeVisible();
+  await expect(page.getByText('answered with a web page instead of data')).toBeVisible();
+  await expectNoAxeViolations(page, 'sign-in page for data');
+  // Still signed in as far as the proxy is concerned: Continue finds data again and the notice goes.
+  await banner.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner).toBeHidden();
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('#renewal-plan')).toContainText('One-click renewal');
+});
+
 test('a read-only user is told which permission is missing', async ({ page, problems }) => {
   problems.allowedHttpStatuses.add(403);
   await signIn(page, '/renew?id=1', 'auditor');

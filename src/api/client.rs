@@ -185,7 +185,7 @@ impl KeyfactorClient {
     /// Every answer tells whether the session is alive: one global state instead of per-form guesses.
     fn interpret<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
         let state = match &result {
-            Err(ApiError::SessionExpired) => SessionState::Expired,
+            Err(error) if error.means_signed_out(self.auth) => SessionState::Expired,
             Ok(_) => SessionState::Active,
             Err(_) => return result,
         };

@@ -53,8 +53,9 @@ pub enum ApiError {
     },
     /// HTML (or other non-JSON) where JSON was expected: a proxy or sign-in page is in the way.
     #[error(
-        "Keyfactor Command answered with a web page instead of data (HTTP {status}); a sign-in page or proxy \
-         is probably in the way. Reload the page and sign in again if asked."
+        "Keyfactor Command answered with a web page instead of data (HTTP {status}): a sign-in page or a \
+         proxy is in the way. If the notice at the top asks you to sign in again, do so there; nothing on \
+         this page is lost."
     )]
     NotJson { status: u16 },
     /// Invalid, truncated or wrongly shaped JSON.
@@ -95,6 +96,23 @@ impl ApiError {
                 | Self::Timeout { .. }
                 | Self::Network { .. }
         )
+    }
+
+    /// Whether a read that failed this way is worth asking again by hand: the server or the network had a
+    /// moment, or the user has signed in again since (the session notice says when).
+    pub fn worth_retrying(&self) -> bool {
+        self.is_transient() || matches!(self, Self::SessionExpired | Self::NotJson { .. })
+    }
+
+    /// Whether the answer says the SSO session is gone. Behind a proxy, a web page where data was expected
+    /// is most likely its sign-in page served in place of the API (some gateways do that instead of a 401
+    /// or a redirect), so it counts too; the sign-in notice's "Continue" clears it once data comes back.
+    pub fn means_signed_out(&self, auth: AuthMode) -> bool {
+        match self {
+            Self::SessionExpired => true,
+            Self::NotJson { .. } => auth == AuthMode::Proxy,
+            _ => false,
+        }
     }
 
     /// Whether the user has to sign in (again) before anything else can work.
@@ -319,6 +337,22 @@ mod tests {
             clean(&"é".repeat(400)).chars().count(),
             MAX_QUOTED_CHARS + 1
         );
+    }
+
+    #[test]
+    fn a_web_page_for_data_means_signed_out_only_behind_the_proxy() {
+        let page = ApiError::NotJson { status: 200 };
+        assert!(page.means_signed_out(AuthMode::Proxy));
+        assert!(!page.means_signed_out(AuthMode::Basic));
+        assert!(ApiError::SessionExpired.means_signed_out(AuthMode::Basic));
+        assert!(!ApiError::Timeout { after_ms: 1 }.means_signed_out(AuthMode::Proxy));
+        assert!(page.to_string().contains("nothing on this page is lost"));
+        assert!(page.worth_retrying() && ApiError::SessionExpired.worth_retrying());
+        assert!(!page.is_transient(), "never polled again by itself");
+        assert!(!ApiError::Forbidden {
+            message: String::new()
+        }
+        .worth_retrying());
     }
 
     #[test]
