@@ -1,13 +1,20 @@
 // Shared fixtures: every test fails on a console error, an uncaught page error (a Rust panic included) or a
 // Content-Security-Policy violation, so no test can pass while the page is quietly broken.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
+
+/** Where each test's API exchanges are written for the OpenAPI contract check (`kf-contract`). */
+function contractDir(testInfo) {
+  return process.env.E2E_CONTRACT_DIR ?? join(testInfo.project.outputDir, 'contract');
+}
 
 export const test = base.extend({
   /** Where the simulator's admin API is, when `baseURL` is a proxy in front of it. */
   simURL: [undefined, { option: true }],
   /** The simulator behind `baseURL`, reset to its seed before each test (its admin API, loopback only). */
-  sim: [async ({ request, baseURL, simURL }, use) => {
+  sim: [async ({ request, baseURL, simURL }, use, testInfo) => {
     const admin = (path) => new URL(`/__sim/${path}`, simURL ?? baseURL).href;
     const call = async (method, path, data) => {
       const response = await request.fetch(admin(path), { method, data });
@@ -25,6 +32,15 @@ export const test = base.extend({
       advanceJobs: (ms) => call('POST', 'jobs/advance', { ms }),
       expireSessions: () => call('POST', 'session/expire'),
     });
+    // Everything the app sent and the simulator answered, per Command version, for the contract check.
+    const [health, exchanges] = [await call('GET', 'health'), await call('GET', 'requests')];
+    if (exchanges.length > 0) {
+      const dir = contractDir(testInfo);
+      mkdirSync(dir, { recursive: true });
+      const major = health.api.split('.')[0];
+      const lines = exchanges.map((exchange) => JSON.stringify({ test: testInfo.titlePath.join(' › '), ...exchange }));
+      appendFileSync(join(dir, `command-${major}.jsonl`), `${lines.join('\n')}\n`);
+    }
   }, { auto: true }],
 
   problems: async ({ page }, use) => {

@@ -34,6 +34,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /Enrollment/PFX/Deploy",
     "GET /CertificateStores",
     "GET /CertificateStores/{id}",
+    "GET /CertificateStores/{id}/Inventory",
     "POST /CertificateStores/Reenrollment",
     "GET /CertificateStoreTypes",
     "GET /Agents",

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 use crate::error::{keyfactor_error_body, ErrorCode};
+use crate::request_log::Faulted;
 use crate::sso;
 use crate::state::Sim;
 
@@ -128,6 +129,17 @@ pub async fn middleware(State(sim): State<Arc<Sim>>, request: Request, next: Nex
     let Some(fault) = fault else {
         return next.run(request).await;
     };
+    // Only latency leaves the simulator's own answer intact.
+    let shapes_answer = fault.kind != FaultKind::Latency;
+    let mut response = apply(fault, request, next).await;
+    if shapes_answer {
+        response.extensions_mut().insert(Faulted);
+    }
+    response
+}
+
+async fn apply(fault: Fault, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
     match fault.kind {
         FaultKind::Status => status_response(fault.status.unwrap_or(500)),
         FaultKind::Html => html(

@@ -18,6 +18,8 @@ use crate::state::Sim;
 
 /// Larger bodies are not plausible API requests (IIS would refuse them too).
 const MAX_REQUEST_BODY: usize = 1 << 20;
+/// Far above any answer the simulator gives; a cap only so a bug cannot exhaust memory.
+const MAX_RESPONSE_BODY: usize = 64 << 20;
 
 /// Headers whose presence and value matter to the contract.
 const RECORDED_HEADERS: [&str; 4] = [
@@ -38,8 +40,16 @@ pub struct LoggedRequest {
     body: Value,
     /// `null` while unanswered (and forever for `timeout`/`drop` faults).
     status: Option<u16>,
+    /// The answer's body when it is JSON, for contract checks of the simulator itself; else `null`.
+    response: Value,
+    /// An injected fault shaped the answer: it is not the simulator's own.
+    faulted: bool,
     timestamp: String,
 }
+
+/// Set on a response by the fault layer when a fault replaced or rewrote it.
+#[derive(Clone, Copy)]
+pub struct Faulted;
 
 #[derive(Default)]
 pub struct RequestLog {
@@ -63,9 +73,11 @@ impl RequestLog {
         self.next_id
     }
 
-    fn set_status(&mut self, id: u64, status: u16) {
+    fn answer(&mut self, id: u64, status: u16, response: Value, faulted: bool) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
             entry.status = Some(status);
+            entry.response = response;
+            entry.faulted = faulted;
         }
     }
 }
@@ -114,16 +126,33 @@ pub async fn middleware(State(sim): State<Arc<Sim>>, request: Request, next: Nex
         headers,
         body,
         status: None,
+        response: Value::Null,
+        faulted: false,
         timestamp: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
     };
     let id = sim.state().requests.record(entry);
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_RESPONSE_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let is_json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let json = if is_json {
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    let faulted = parts.extensions.get::<Faulted>().is_some();
     sim.state()
         .requests
-        .set_status(id, response.status().as_u16());
-    response
+        .answer(id, parts.status.as_u16(), json, faulted);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// `METHOD path status ms` on stderr, when the CLI asked for it.

@@ -13,16 +13,12 @@ use super::version::CommandVersion;
 pub enum ListEndpoint {
     /// `GET /Certificates`
     Certificates,
-    /// `GET /CertificateAuthority`
-    CertificateAuthorities,
     /// `GET /Agents`
     Agents,
     /// `GET /OrchestratorJobs/JobHistory`
     JobHistory,
     /// `GET /OrchestratorJobs/ScheduledJobs`
     ScheduledJobs,
-    /// `GET /Templates`
-    Templates,
     /// `GET /CertificateStoreTypes`
     CertificateStoreTypes,
     /// `GET /CertificateStores`
@@ -36,11 +32,9 @@ impl ListEndpoint {
     pub fn path(self) -> &'static str {
         match self {
             Self::Certificates => "Certificates",
-            Self::CertificateAuthorities => "CertificateAuthority",
             Self::Agents => "Agents",
             Self::JobHistory => "OrchestratorJobs/JobHistory",
             Self::ScheduledJobs => "OrchestratorJobs/ScheduledJobs",
-            Self::Templates => "Templates",
             Self::CertificateStoreTypes => "CertificateStoreTypes",
             Self::CertificateStores => "CertificateStores",
             Self::EnrollmentPatterns => "EnrollmentPatterns",
@@ -51,12 +45,9 @@ impl ListEndpoint {
     /// since that spec lacks `GET /CertificateStores`).
     fn v10_prefix(self) -> Option<&'static str> {
         match self {
-            Self::Certificates
-            | Self::CertificateAuthorities
-            | Self::Agents
-            | Self::JobHistory
-            | Self::ScheduledJobs => Some("pq"),
-            Self::Templates => Some("sq"),
+            Self::Certificates | Self::Agents | Self::JobHistory | Self::ScheduledJobs => {
+                Some("pq")
+            }
             Self::CertificateStoreTypes => Some("cstquery"),
             Self::CertificateStores => Some("certificateStoreQuery"),
             Self::EnrollmentPatterns => None,
@@ -359,11 +350,9 @@ mod tests {
     fn v10_uses_each_endpoints_prefix() {
         for (endpoint, prefix) in [
             (ListEndpoint::Certificates, "pq"),
-            (ListEndpoint::CertificateAuthorities, "pq"),
             (ListEndpoint::Agents, "pq"),
             (ListEndpoint::JobHistory, "pq"),
             (ListEndpoint::ScheduledJobs, "pq"),
-            (ListEndpoint::Templates, "sq"),
             (ListEndpoint::CertificateStoreTypes, "cstquery"),
             (ListEndpoint::CertificateStores, "certificateStoreQuery"),
         ] {

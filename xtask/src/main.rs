@@ -16,7 +16,8 @@ commands:
   demo [--port N] [--api v10|v25] [--public-path /certs/]
                   build the release bundle and serve it on the Keyfactor simulator (SSO stand-in on)
   test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
-                  release bundle, end-to-end tests (Playwright) against the simulator
+                  release bundle, end-to-end tests (Playwright) against the simulator, and the
+                  check of every request and answer they recorded against Keyfactor's OpenAPI specs
   install         only install the toolchain (wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages)";
 
 fn main() -> ExitCode {
@@ -184,7 +185,14 @@ fn test() -> Result<(), String> {
     match bundles {
         Ok((dist, sub_path_dist)) => {
             let sim = bundle::target_dir(&root).join("debug/kf-sim");
-            tally.playwright(&root.join("e2e"), &sim, &dist, &sub_path_dist);
+            let recordings = tally.playwright(&root.join("e2e"), &sim, &dist, &sub_path_dist);
+            // Every request the app sent and every answer the simulator gave, against Keyfactor's specs.
+            tally.step(
+                "contract check (OpenAPI specs)",
+                cargo()
+                    .args(["run", "--quiet", "-p", "kf-contract", "--"])
+                    .arg(&recordings),
+            );
         }
         Err(message) => tally.record_failure("release bundle", &message),
     }

@@ -1,7 +1,7 @@
 //! Running commands, streaming their output, and tallying the tests they report.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -151,12 +151,21 @@ impl TestTally {
         });
     }
 
-    /// The browser end-to-end suite; the simulator instances it needs are started by its config.
-    pub fn playwright(&mut self, e2e: &Path, sim: &Path, dist: &Path, sub_path_dist: &Path) {
+    /// The browser end-to-end suite; the simulator instances it needs are started by its config. Returns
+    /// the folder where the run recorded every API exchange, for the contract check.
+    pub fn playwright(
+        &mut self,
+        e2e: &Path,
+        sim: &Path,
+        dist: &Path,
+        sub_path_dist: &Path,
+    ) -> PathBuf {
         let results_dir =
             std::env::var("E2E_RESULTS_DIR").unwrap_or_else(|_| "test-results".into());
-        let report = e2e.join(results_dir).join("results.json");
+        let report = e2e.join(&results_dir).join("results.json");
         let _ = std::fs::remove_file(&report);
+        let recordings = e2e.join(&results_dir).join("contract");
+        let _ = std::fs::remove_dir_all(&recordings);
         let started = Instant::now();
         let (ok, _) = run_streaming(
             Command::new("node")
@@ -165,7 +174,8 @@ impl TestTally {
                 .current_dir(e2e)
                 .env("KF_SIM_BIN", sim)
                 .env("PORTAL_DIST", dist)
-                .env("PORTAL_DIST_SUB_PATH", sub_path_dist),
+                .env("PORTAL_DIST_SUB_PATH", sub_path_dist)
+                .env("E2E_CONTRACT_DIR", &recordings),
         );
         let (passed, failed, note) = match playwright_counts(&report) {
             Some((passed, failed)) => (passed, failed, String::new()),
@@ -179,6 +189,7 @@ impl TestTally {
             elapsed: started.elapsed(),
             note,
         });
+        recordings
     }
 
     /// Prints the table and the closing line; fails when any step failed.
