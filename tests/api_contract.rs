@@ -767,7 +767,9 @@ fn html_where_json_was_expected_is_not_json() {
     let error = fail::<Value>(answer(200, JSON, sign_in_page), AuthMode::Proxy);
     assert_eq!(error, ApiError::NotJson { status: 200 });
     assert!(
-        error.to_string().contains("sign-in page or proxy"),
+        error
+            .to_string()
+            .contains("a sign-in page or a proxy is in the way"),
         "{error}"
     );
     assert!(!error.is_transient());

@@ -22,13 +22,20 @@ pub fn release(root: &Path, public_path: &str) -> Result<PathBuf, String> {
     } else {
         format!("dist-{name}")
     });
+    build(root, Path::new("index.html"), public_path, &dist)
+}
+
+/// Trunk's release build of the page `index` (relative to the workspace root) into `dist`, precompressed.
+pub fn build(root: &Path, index: &Path, public_path: &str, dist: &Path) -> Result<PathBuf, String> {
     run(Command::new("trunk")
-        .args(["build", "--release", "--public-url", public_path, "--dist"])
-        .arg(&dist)
+        .arg("build")
+        .arg(index)
+        .args(["--release", "--public-url", public_path, "--dist"])
+        .arg(dist)
         .current_dir(root)
         .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    precompress(&dist)?;
-    Ok(dist)
+    precompress(dist)?;
+    Ok(dist.to_path_buf())
 }
 
 fn precompress(dist: &Path) -> Result<(), String> {

@@ -1,6 +1,7 @@
 //! Developer commands. `cargo xtask demo` serves the portal on the simulator; `cargo xtask test` runs every
 //! test there is. Both install what is missing first, so they work on a fresh machine.
 
+mod bench;
 mod bundle;
 mod process;
 mod tools;
@@ -18,6 +19,9 @@ commands:
   test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
                   release bundle, end-to-end tests (Playwright) against the simulator, and the
                   check of every request and answer they recorded against Keyfactor's OpenAPI specs
+  bench [--smoke] measure bundle size against a floor app, start-up against a static page, requests per
+                  task, the longest task, validator cost and memory over 1,000 polls (--smoke: sizes and
+                  one load, as `test` runs it)
   install         only install the toolchain (wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages)";
 
 fn main() -> ExitCode {
@@ -25,6 +29,16 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("bench") => match &args[1..] {
+            [] => tools::ensure_all(&workspace_root())
+                .and_then(|()| bench::bench(&workspace_root(), false, None)),
+            [flag] if flag == "--smoke" => tools::ensure_all(&workspace_root())
+                .and_then(|()| bench::bench(&workspace_root(), true, None)),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         Some("install") => tools::ensure_all(&workspace_root()),
         _ => {
             eprintln!("{USAGE}");
@@ -167,7 +181,11 @@ fn test() -> Result<(), String> {
             .args(browser_test_args())
             .args(["--", "-D", "warnings"]),
     );
-    tally.step("native tests", cargo().args(["test", "--workspace"]));
+    // --no-fail-fast: one failing test file must not hide the results of the others.
+    tally.step(
+        "native tests",
+        cargo().args(["test", "--workspace", "--no-fail-fast"]),
+    );
     tally.step(
         "wasm tests (headless Chromium)",
         cargo()
@@ -193,6 +211,10 @@ fn test() -> Result<(), String> {
                     .args(["run", "--quiet", "-p", "kf-contract", "--"])
                     .arg(&recordings),
             );
+            // So the benchmark cannot rot: bundle sizes against the floor app and one load of each page.
+            tally.check("bench smoke (sizes, one load)", || {
+                bench::bench(&root, true, Some(&dist))
+            });
         }
         Err(message) => tally.record_failure("release bundle", &message),
     }

@@ -139,6 +139,23 @@ impl TestTally {
         });
     }
 
+    /// Runs a step done in this process (not a command) and records whether it succeeded.
+    pub fn check(&mut self, name: &str, step: impl FnOnce() -> Result<(), String>) {
+        let started = Instant::now();
+        let result = step();
+        if let Err(message) = &result {
+            eprintln!("{name}: {message}");
+        }
+        self.outcomes.push(Outcome {
+            name: name.into(),
+            ok: result.is_ok(),
+            passed: 0,
+            failed: 0,
+            elapsed: started.elapsed(),
+            note: result.err().unwrap_or_default(),
+        });
+    }
+
     pub fn record_failure(&mut self, name: &str, message: &str) {
         eprintln!("{name}: {message}");
         self.outcomes.push(Outcome {

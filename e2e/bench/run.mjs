@@ -1,0 +1,265 @@
+// The browser half of `cargo xtask bench`: start-up, requests per task, longest task and memory, measured in
+// headless Chromium against simulators this script starts. Prints one JSON object (the last stdout line);
+// xtask turns it into the table. BENCH_MODE=smoke does one start-up load of each page and nothing else.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const sim = process.env.KF_SIM_BIN;
+const dist = process.env.PORTAL_DIST;
+if (!sim || !dist) throw new Error('Run through `cargo xtask bench` (it sets KF_SIM_BIN and PORTAL_DIST).');
+const smoke = process.env.BENCH_MODE === 'smoke';
+const loads = smoke ? 1 : Number(process.env.BENCH_LOADS ?? 10);
+const portBase = Number(process.env.BENCH_PORT_BASE ?? 19700);
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+/** A simulator on `port` serving `root` as helpdesk without sign-in; resolves once it answers. */
+async function startSim(port, root, extra = []) {
+  const child = spawn(sim, ['--port', String(port), '--dist', root, '--api', 'v25', '--anonymous-user', 'KEYEXAMPLE\\helpdesk', ...extra], { stdio: 'ignore' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      if ((await fetch(`${url}/__sim/health`)).ok) return url;
+    } catch { /* not up yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the simulator on port ${port} did not start`);
+}
+
+const admin = async (url, method, path, body) => {
+  const response = await fetch(`${url}/__sim/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  return response.status === 204 ? null : response.json();
+};
+const apiRequests = (url) => admin(url, 'GET', 'requests');
+
+/** A static page with the portal's stylesheet and a DOM like its first page, marking `app-ready` on load. */
+function staticPage() {
+  const dir = mkdtempSync(join(tmpdir(), 'certportal-bench-static-'));
+  const css = readdirSync(dist).find((name) => /^main-.*\.css$/.test(name));
+  copyFileSync(join(dist, css), join(dir, css));
+  writeFileSync(join(dir, 'ready.js'), "performance.mark('app-ready');\n");
+  const links = ['Renew a certificate', 'Reenroll a store', 'Jobs'].map((text) => `<li><a href="#">${text}</a></li>`).join('');
+  writeFileSync(join(dir, 'index.html'), `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Static</title>
+<link rel="stylesheet" href="${css}"><script src="ready.js" defer></script></head><body>
+<a class="skip-link" href="#main">Skip to main content</a><header><p>Certificate self-service</p><nav aria-label="Main"><ul>${links}</ul></nav></header>
+<main id="main"><section><h1>Renew a certificate</h1><p class="lead">Renewal issues a new certificate in place of an existing one.</p>
+<h2>1. Find the certificate</h2><fieldset class="find-by"><legend>How to find it</legend>
+<div class="radio"><input type="radio" id="a" name="f" checked><label for="a">By certificate ID</label></div>
+<div class="radio"><input type="radio" id="b" name="f"><label for="b">By thumbprint</label></div>
+<div class="radio"><input type="radio" id="c" name="f"><label for="c">By searching</label></div></fieldset>
+<form><div class="field"><label for="v">Certificate ID</label><input id="v"></div><button type="submit">Find certificate</button></form>
+</section></main></body></html>`);
+  return dir;
+}
+
+async function newPage(browser, { cacheDisabled = false } = {}) {
+  const context = await browser.newContext();
+  // The wasm instance's memory, for the memory measurement (the app itself exposes nothing).
+  await context.addInitScript(() => {
+    window.__longestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    const keep = (result) => {
+      const instance = result.instance ?? result;
+      if (instance?.exports?.memory) window.__wasmMemory = instance.exports.memory;
+      return result;
+    };
+    const streaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = (...args) => streaming(...args).then(keep);
+    const plain = WebAssembly.instantiate;
+    WebAssembly.instantiate = (...args) => plain(...args).then(keep);
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  if (cacheDisabled) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  }
+  return { context, page, cdp };
+}
+
+async function readyAt(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('app-ready').length > 0, null, { timeout: 30_000 });
+  return page.evaluate(() => performance.getEntriesByName('app-ready')[0].startTime);
+}
+
+/** Navigation start → `app-ready`, in ms, for `loads` cold loads (fresh context, cache disabled). */
+async function coldStarts(browser, url) {
+  const times = [];
+  for (let i = 0; i < loads; i += 1) {
+    const { context, page } = await newPage(browser, { cacheDisabled: true });
+    await page.goto(url);
+    times.push(await readyAt(page));
+    await context.close();
+  }
+  return times;
+}
+
+/** Requests per `METHOD path` (paths without /KeyfactorAPI) and the total. */
+function countByKind(requests) {
+  const kinds = {};
+  for (const r of requests) {
+    const key = `${r.method} ${r.path.replace(/^.*\/KeyfactorAPI/, '').replace(/\/[0-9a-f-]{36}|\/\d+$/gi, '/{id}')}`;
+    kinds[key] = (kinds[key] ?? 0) + 1;
+  }
+  return { total: requests.length, kinds };
+}
+
+async function oneClickRenewAndReplace(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page } = await newPage(browser);
+  await page.goto(`${url}/renew?id=1`);
+  await page.locator('#renewal-plan').waitFor();
+  await page.getByRole('button', { name: 'Renew certificate' }).click();
+  await page.getByRole('heading', { name: 'Renewal result: issued' }).waitFor();
+  await page.getByRole('button', { name: /^Replace in all/ }).click();
+  const rows = page.getByRole('table', { name: /Installation jobs/ }).locator('.job-status');
+  await rows.first().waitFor();
+  await admin(url, 'POST', 'jobs/advance', { ms: 60_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('.job-status')].every((cell) => cell.textContent.includes('completed')), null, { timeout: 90_000 });
+  const counted = countByKind(await apiRequests(url));
+  await context.close();
+  return counted;
+}
+
+async function seededRenewal(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page } = await newPage(browser);
+  await page.goto(`${url}/renew?id=2`);
+  await page.locator('#renewal-plan').waitFor();
+  await page.getByLabel('Enrollment pattern').selectOption({ label: 'Web Server (2 years)' });
+  await page.getByLabel('Certificate authority').selectOption('ca02.keyexample.com\\CorpIssuingCA2');
+  await page.getByRole('button', { name: 'Renew certificate' }).click();
+  await page.getByRole('heading', { name: 'Renewal result: issued' }).waitFor();
+  const counted = countByKind(await apiRequests(url));
+  await context.close();
+  return counted;
+}
+
+async function storeId(url, path) {
+  const response = await fetch(`${url}/KeyfactorAPI/CertificateStores`, { headers: { 'x-keyfactor-requested-with': 'APIClient', accept: 'application/json' } });
+  return (await response.json()).find((store) => store.Storepath === path).Id;
+}
+
+/** Opens the reenrollment form for web02's store, types into every field, and submits. */
+async function submitReenrollment(page, url, { pollFast = false } = {}) {
+  if (pollFast) {
+    await page.route('**/config.json', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), poll_interval_ms: 100, poll_max_interval_ms: 100 } });
+    });
+  }
+  await page.goto(`${url}/reenroll?store=${await storeId(url, '/etc/nginx/tls/web02.pem')}`);
+  await page.getByLabel('Subject name').pressSequentially('CN=web02.eu.keyexample.com,OU=Platform\\, Web,O="Key Example, Inc.",L=Independence,ST=OH,C=US');
+  await page.getByRole('textbox', { name: /^Alias/ }).pressSequentially('web02-bench');
+  await page.getByRole('button', { name: 'Schedule reenrollment' }).click();
+  await page.getByRole('heading', { name: 'Reenrollment job' }).waitFor();
+}
+
+/** A reenrollment whose job takes 60 s (30 s waiting, 30 s running), followed with the default polling. */
+async function reenrollmentOfAMinute(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page } = await newPage(browser);
+  await submitReenrollment(page, url);
+  await page.getByText('The job succeeded').waitFor({ timeout: 180_000 });
+  const counted = countByKind(await apiRequests(url));
+  const longest = await page.evaluate(() => window.__longestTask);
+  await context.close();
+  return { counted, longest };
+}
+
+/** Leaves the page while a job is polled; counts the API requests in the 15 s after. */
+async function requestsAfterLeaving(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page } = await newPage(browser);
+  await submitReenrollment(page, url);
+  await page.waitForTimeout(3_000);
+  await page.getByRole('link', { name: 'Renew a certificate' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Renew a certificate' }).waitFor();
+  const before = (await apiRequests(url)).length;
+  await page.waitForTimeout(15_000);
+  const after = (await apiRequests(url)).length;
+  await context.close();
+  return after - before;
+}
+
+/** Types into every field of the renewal lookup and search forms; the longest task while doing so. */
+async function typingInRenewal(browser, url) {
+  const { context, page } = await newPage(browser);
+  await page.goto(`${url}/renew`);
+  await readyAt(page);
+  await page.getByRole('textbox', { name: /^Certificate ID/ }).pressSequentially('1234567');
+  await page.getByLabel('By thumbprint').check();
+  await page.getByRole('textbox', { name: /^Thumbprint/ }).pressSequentially('70 44 18 09 ec 54 7d d6 50 6d a7 5b 9f 85 d2 ab ab 48 9e e7');
+  await page.getByLabel('By searching').check();
+  for (const label of ['Common name contains', 'Subject alternative name contains', 'Serial number contains', 'Expires within (days)']) {
+    await page.getByLabel(label).pressSequentially(label.startsWith('Expires') ? '30' : 'web01.eu.keyexample');
+  }
+  const longest = await page.evaluate(() => window.__longestTask);
+  await context.close();
+  return longest;
+}
+
+/** wasm linear memory and JS heap (after a forced GC) of a page. */
+async function memoryOf(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0);
+  return { wasm, js: usedSize };
+}
+
+/** 1,000 polling cycles (100 ms apart) against a job that never starts; memory before and after. */
+async function memoryOverPolling(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page, cdp } = await newPage(browser);
+  await submitReenrollment(page, url, { pollFast: true });
+  const polls = async () => (await apiRequests(url)).filter((r) => r.path.endsWith('/OrchestratorJobs/JobHistory')).length;
+  const waitForPolls = async (n) => {
+    while ((await polls()) < n) await page.waitForTimeout(1_000);
+  };
+  await waitForPolls(20);
+  const before = await memoryOf(page, cdp);
+  await waitForPolls(1_020);
+  const after = await memoryOf(page, cdp);
+  await context.close();
+  return { before, after };
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+const staticDir = staticPage();
+const result = {};
+try {
+  const portal = await startSim(portBase, dist);
+  const plain = await startSim(portBase + 1, staticDir);
+  log(`start-up, ${loads} cold load(s) each`);
+  result.startup = { portal: await coldStarts(browser, `${portal}/renew`), static: await coldStarts(browser, `${plain}/index.html`) };
+  if (!smoke) {
+    log('requests: one-click renewal + Replace, seeded renewal');
+    result.requests = { oneClickReplace: await oneClickRenewAndReplace(browser, portal), seeded: await seededRenewal(browser, portal) };
+    result.longestTask = { typing: await typingInRenewal(browser, portal) };
+    log('requests: a reenrollment whose job takes 60 s (real time)');
+    const minute = await startSim(portBase + 2, dist, ['--job-phase-ms', '30000']);
+    const { counted, longest } = await reenrollmentOfAMinute(browser, minute);
+    result.requests.reenrollment60s = counted;
+    result.longestTask.reenrollment = longest;
+    result.requests.afterLeaving = await requestsAfterLeaving(browser, minute);
+    log('memory: 1,000 polling cycles against a job that never starts');
+    const never = await startSim(portBase + 3, dist, ['--job-phase-ms', '1000000000']);
+    result.memory = await memoryOverPolling(browser, never);
+  }
+} finally {
+  await browser.close();
+  rmSync(staticDir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(result));
+process.exit(0);
