@@ -40,7 +40,7 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   outputDir: resultsDir,
-  reporter: [['list'], ['json', { outputFile: `${resultsDir}/results.json` }]],
+  reporter: [['list'], ['json', { outputFile: `${resultsDir}/results.json` }], ['./fault-matrix-reporter.mjs']],
   use: {
     baseURL: SSO_V25,
     trace: 'off',

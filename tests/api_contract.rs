@@ -851,6 +851,14 @@ fn no_content_accepts_204_and_an_empty_200() {
         Err(ApiError::NotJson { status: 200 })
     );
     assert_eq!(
+        expect_no_content(&answer(200, JSON, r#"{"Ignored": true}"#), AuthMode::Proxy),
+        Ok(())
+    );
+    assert!(matches!(
+        expect_no_content(&answer(200, JSON, "{\"Id\": 1, 'AB'"), AuthMode::Proxy),
+        Err(ApiError::Malformed { .. })
+    ));
+    assert_eq!(
         expect_no_content(&answer(401, None, ""), AuthMode::Basic),
         Err(ApiError::BadCredentials)
     );

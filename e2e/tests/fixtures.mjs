@@ -47,6 +47,8 @@ export const test = base.extend({
     const problems = [];
     // Chromium logs every non-2xx fetch as a console error; a test that provokes one on purpose says which.
     problems.allowedHttpStatuses = new Set();
+    // Likewise a connection failure, by Chromium's name for it (e.g. 'ERR_EMPTY_RESPONSE').
+    problems.allowedNetworkErrors = new Set();
     await page.addInitScript(() => {
       window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => {
@@ -57,6 +59,8 @@ export const test = base.extend({
       if (msg.type() !== 'error') return;
       const status = /status of (\d{3})/.exec(msg.text())?.[1];
       if (status && problems.allowedHttpStatuses.has(Number(status))) return;
+      const networkError = /net::(ERR_\w+)/.exec(msg.text())?.[1];
+      if (networkError && problems.allowedNetworkErrors.has(networkError)) return;
       problems.push(`console error: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

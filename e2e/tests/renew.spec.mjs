@@ -391,7 +391,9 @@ test('an application owner is stopped clearly at what she may not do, and keeps 
   await appReady(page);
   await expect(page.getByRole('alert')).toContainText('You are not allowed to do this');
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Find another certificate' }).click();
+  await page.getByRole('button', { name: 'Change what to look up' }).click();
+  // The form comes back as it was.
+  await expect(page.getByRole('textbox', { name: 'Certificate ID' })).toHaveValue('12');
   await page.getByRole('textbox', { name: 'Certificate ID' }).fill('1');
   await page.getByRole('button', { name: 'Find certificate' }).click();
   await (await renewButton(page)).click();

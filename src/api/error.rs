@@ -145,12 +145,20 @@ pub fn decode_json<T: DeserializeOwned>(
 /// Interprets an answer that should carry no body: 204, or a 2xx with an empty (or ignorable JSON) body.
 pub fn expect_no_content(answer: &HttpAnswer, auth: AuthMode) -> Result<(), ApiError> {
     check_status(answer, auth)?;
-    if answer.status != 204 && looks_like_html(answer) {
+    if answer.status == 204 || answer.body.trim().is_empty() {
+        return Ok(());
+    }
+    if looks_like_html(answer) {
         return Err(ApiError::NotJson {
             status: answer.status,
         });
     }
-    Ok(())
+    // A body that is not JSON at all is not Command's answer: something in between garbled it.
+    serde_json::from_str::<serde_json::Value>(answer.body)
+        .map(drop)
+        .map_err(|error| ApiError::Malformed {
+            detail: describe_json_error(&error),
+        })
 }
 
 /// Maps every non-success answer to its error; `Ok` for 2xx.

@@ -86,7 +86,7 @@ pub fn StorePicker(
                         Ok(Some(stores)) => types.with_value(|types| {
                             view! { <StoreTable stores types=types.clone() on_pick /> }.into_any()
                         }),
-                        Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <ApiErrorNotice error retry=Callback::new(move |()| results.refetch()) /> }.into_any(),
                     }
                 })}
             </Transition>

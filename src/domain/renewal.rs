@@ -351,6 +351,22 @@ pub struct Prefill {
     pub raw: String,
 }
 
+impl Prefill {
+    /// The lookup form as it was for `reference`, to show it again after the lookup failed.
+    pub fn of(reference: &CertificateRef) -> Self {
+        match reference {
+            CertificateRef::Id(id) => Self {
+                kind: LookupKind::Id,
+                raw: id.to_string(),
+            },
+            CertificateRef::Thumbprint(thumbprint) => Self {
+                kind: LookupKind::Thumbprint,
+                raw: thumbprint.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DeepLinkError {
     #[error("The link names both a certificate ID and a thumbprint; enter one of them below.")]
@@ -677,6 +693,26 @@ mod tests {
                     .unwrap()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_failed_lookup_comes_back_as_it_was_typed() {
+        for (kind, raw) in [
+            (LookupKind::Id, "42"),
+            (
+                LookupKind::Thumbprint,
+                "70441809EC547DD6506DA75B9F85D2ABAB489EE7",
+            ),
+        ] {
+            let reference = parse_certificate_ref(kind, raw).unwrap();
+            assert_eq!(
+                Prefill::of(&reference),
+                Prefill {
+                    kind,
+                    raw: raw.into()
+                }
+            );
+        }
     }
 
     #[test]

@@ -43,8 +43,10 @@ struct Poller {
     agent_id: Option<Guid>,
     schedule: PollSchedule,
     limits: TrackingLimits,
-    /// Owns the running poll's task and requests, so unmounting aborts them.
-    owner: Owner,
+    /// Owns the running poll's task and requests: a child of the component, so unmounting aborts them.
+    /// One for all polls, cleaned before each: a new child per poll would stay listed in the component's
+    /// owner until it unmounts, growing memory with every poll of a long job.
+    poll_owner: Owner,
     observation: RwSignal<Observation>,
     verdict: RwSignal<Verdict>,
     problem: RwSignal<Option<ApiError>>,
@@ -64,9 +66,8 @@ impl Poller {
             return;
         }
         let poller = self.clone();
-        // A child owner per poll: its requests register their abort on it, and it is a child of the
-        // component, so leaving the page cancels the task and the fetch.
-        self.owner.child().with(|| {
+        // Cleaning first also cancels a poll still under way when "Check again" restarts polling.
+        self.poll_owner.with_cleanup(|| {
             spawn_local_scoped_with_cancellation(async move { poller.poll().await });
         });
     }
@@ -218,7 +219,7 @@ pub fn use_job_polling(target: JobTarget, agent_id: Option<Guid>) -> JobPolling 
         agent_id,
         schedule: config.poll_schedule(),
         limits: config.tracking,
-        owner: Owner::current().unwrap_or_default(),
+        poll_owner: Owner::current().unwrap_or_default().child(),
         observation: RwSignal::new(Observation {
             job_id: None,
             phase: JobPhase::Searching,

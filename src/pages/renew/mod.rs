@@ -18,7 +18,7 @@ use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
 use crate::domain::renewal::{
     available_renewal_path, installed_locations, parse_certificate_ref, prefill_from_query,
-    thumbprint_condition, InstalledLocation, RenewalPlan,
+    thumbprint_condition, InstalledLocation, Prefill, RenewalPlan,
 };
 use crate::domain::Guid;
 
@@ -132,6 +132,13 @@ pub fn RenewPage() -> impl IntoView {
         }
     });
     let start_over = Callback::new(move |()| selected.set(None));
+    // After a failed lookup the form comes back with what the user had typed.
+    let change_lookup = Callback::new(move |()| {
+        if let Some(reference) = selected.get_untracked() {
+            deep_link.set_value(Some(Ok(Some(Prefill::of(&reference)))));
+        }
+        selected.set(None);
+    });
 
     view! {
         <section aria-labelledby="page-title">
@@ -150,8 +157,8 @@ pub fn RenewPage() -> impl IntoView {
                         Ok(Some(data)) => view! { <PlanSection data start_over /> }.into_any(),
                         Err(error) => view! {
                             <ApiErrorNotice error retry=Callback::new(move |()| plan.refetch()) />
-                            <button type="button" class="secondary" on:click=move |_| start_over.run(())>
-                                "Find another certificate"
+                            <button type="button" class="secondary" on:click=move |_| change_lookup.run(())>
+                                "Change what to look up"
                             </button>
                         }.into_any(),
                     }
