@@ -31,6 +31,8 @@ export const test = base.extend({
       /** Moves the orchestrators' clock so jobs progress without waiting. */
       advanceJobs: (ms) => call('POST', 'jobs/advance', { ms }),
       expireSessions: () => call('POST', 'session/expire'),
+      /** Every string the portal shows from Keyfactor becomes a script/markup payload (until the next reset). */
+      seedHostileStrings: () => call('POST', 'seed/hostile'),
     });
     // Everything the app sent and the simulator answered, per Command version, for the contract check.
     const [health, exchanges] = [await call('GET', 'health'), await call('GET', 'requests')];

@@ -27,6 +27,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/requests", get(requests).delete(clear_requests))
         .route("/session/expire", post(expire_sessions))
         .route("/jobs/advance", post(advance_jobs))
+        .route("/seed/hostile", post(hostile_seed))
         .with_state(sim)
 }
 
@@ -66,6 +67,11 @@ async fn requests(State(sim): State<Arc<Sim>>) -> Response {
 
 async fn clear_requests(State(sim): State<Arc<Sim>>) -> StatusCode {
     sim.state().requests.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn hostile_seed(State(sim): State<Arc<Sim>>) -> StatusCode {
+    crate::hostile::make_hostile(&mut sim.state().world);
     StatusCode::NO_CONTENT
 }
 

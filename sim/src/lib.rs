@@ -40,6 +40,7 @@
 //! Store types: PEM (102, Enrollment), JKS (103, Enrollment, required secret `PrivateKeyPassword`),
 //! IISU (104, no Enrollment), K8SSecret (105), F5-SL-REST (106). Job phases last `job_phase` each:
 //! Waiting → InProcess → Completed; `POST /__sim/jobs/advance {"ms":N}` moves the job clock.
+//! `POST /__sim/seed/hostile` turns every displayed string into a script/markup payload (see `hostile.rs`).
 
 // `json!` for the full CertificateRetrievalResponse (~50 fields) nests deeper than the default 128.
 #![recursion_limit = "256"]
@@ -53,6 +54,7 @@ mod certificates;
 mod enrollment;
 mod error;
 mod faults;
+mod hostile;
 mod ids;
 mod jobs;
 mod listing;
