@@ -4,6 +4,9 @@
 //! Every property runs 10,000 cases. Strings of 10,000 characters are mixed in
 //! rarely (1 in 40 inputs) so the whole file stays well under a minute in debug.
 
+use certportal::domain::credentials::BasicCredentials;
+use certportal::domain::job_tracking::JobListFilter;
+use certportal::domain::renewal::{parse_expiry_window, prefill_from_query};
 use certportal::domain::{
     parse_job_property, Alias, CertificateAuthority, CertificateId, DistinguishedName,
     DistinguishedNameError, EntryParameterSpec, Guid, JobPropertyValue, ParameterKind,
@@ -264,6 +267,46 @@ proptest! {
             Ok(Some(JobPropertyValue::Secret(secret))) => prop_assert_eq!(secret.expose(), raw.as_str()),
             Ok(None) => prop_assert!(!required),
             Ok(Some(JobPropertyValue::Text(_))) | Err(_) => {}
+        }
+    }
+
+    // ---- credentials and help-desk deep links ----
+
+    #[test]
+    fn credentials_never_panic_and_never_show_the_password(account in input(), password in input()) {
+        if let Ok(credentials) = BasicCredentials::parse(&account, &password) {
+            prop_assert!(credentials.authorization_header().starts_with("Basic "));
+            // Debug output (logs, panics) never carries the password.
+            let shown = format!("{credentials:?}");
+            prop_assert!(password.chars().count() < 8 || !shown.contains(&password));
+        }
+    }
+
+    #[test]
+    fn renewal_deep_links_never_panic_and_never_keep_more_than_a_bounded_value(
+        id in proptest::option::of(input()),
+        thumbprint in proptest::option::of(input()),
+    ) {
+        if let Ok(Some(prefill)) = prefill_from_query(id.as_deref(), thumbprint.as_deref()) {
+            prop_assert!(prefill.raw.chars().count() <= 10_000);
+        }
+    }
+
+    #[test]
+    fn job_list_links_never_panic_and_write_only_url_safe_text(machine in input(), path in input(), page in input()) {
+        let filter = JobListFilter::from_query([("machine", machine.as_str()), ("path", path.as_str()), ("page", page.as_str())]);
+        prop_assert!(filter.page >= 1);
+        let link = filter.to_url_query();
+        prop_assert!(
+            link.chars().all(|c| c.is_ascii_alphanumeric() || "-._~%=&".contains(c)),
+            "{}", link
+        );
+    }
+
+    #[test]
+    fn expiry_windows_never_panic(raw in input()) {
+        if let Ok(Some(days)) = parse_expiry_window(&raw) {
+            prop_assert!(days >= 1);
         }
     }
 
