@@ -1,7 +1,7 @@
 // Concurrency and secrets after failures (issue 8): Enter pressed twice and repeated submits send one
 // request; leaving a page mid-request cancels it without a message on the next page; a secret typed into a
 // form that then failed is nowhere the browser keeps things.
-import { test, expect, appReady } from './fixtures.mjs';
+import { test, expect, appReady, recordConsole, expectSecretNowhere } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 
 test.use({ baseURL: ANON_V10 });
@@ -62,8 +62,7 @@ test('leaving a page mid-request cancels it without a message on the next page',
 });
 
 test('a store secret typed into a form whose submit failed is kept nowhere but the form', async ({ page, sim, problems }) => {
-  const lines = [];
-  page.on('console', (message) => lines.push(message.text()));
+  const consoleLines = recordConsole(page);
   problems.allowedHttpStatuses.add(500);
   await page.goto('/reenroll');
   await appReady(page);
@@ -80,16 +79,7 @@ test('a store secret typed into a form whose submit failed is kept nowhere but t
   // Kept for the next try, masked, and in no storage, URL, history or console line.
   await expect(page.getByLabel('Private Key Password')).toHaveValue(secret);
   await expect(page.getByLabel('Private Key Password')).toHaveAttribute('type', 'password');
-  const kept = await page.evaluate(async () => JSON.stringify({
-    local: { ...localStorage },
-    session: { ...sessionStorage },
-    url: location.href,
-    history: history.state,
-    cookies: document.cookie,
-    databases: (await indexedDB.databases()).map((d) => d.name),
-  }));
-  expect(kept).not.toContain(secret);
-  expect(lines.join('\n')).not.toContain(secret);
+  await expectSecretNowhere(page, consoleLines, secret);
   // Leaving the form wipes it.
   await page.getByRole('link', { name: 'Jobs' }).click();
   await page.goBack();

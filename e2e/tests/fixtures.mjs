@@ -119,3 +119,29 @@ export async function tabTo(page, target, maxPresses = 40) {
   }
   await expect(target).toBeFocused();
 }
+
+/** Every console line the page writes, to prove no secret reaches it. */
+export function recordConsole(page) {
+  const lines = [];
+  page.on('console', (msg) => lines.push(msg.text()));
+  return lines;
+}
+
+/** A secret must be in none of the places a browser keeps or shows state: storage, IndexedDB, cookies, the
+ * address, history state, the console. */
+export async function expectSecretNowhere(page, consoleLines, secret) {
+  expect(secret.length).toBeGreaterThan(0);
+  const kept = await page.evaluate(async () => JSON.stringify({
+    local: { ...localStorage },
+    session: { ...sessionStorage },
+    databases: (await indexedDB.databases()).map((d) => d.name),
+    cookies: document.cookie,
+    url: location.href,
+    history: history.state,
+  }));
+  expect(kept).not.toContain(secret);
+  const cookies = await page.context().cookies();
+  expect(JSON.stringify(cookies)).not.toContain(secret);
+  expect(page.url()).not.toContain(secret);
+  expect(consoleLines.join('\n')).not.toContain(secret);
+}

@@ -1,5 +1,7 @@
 // The renewal flow against the simulator: find → plan → renew once → result (password shown once) → Replace.
-import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, tabTo } from './fixtures.mjs';
+import {
+  test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, tabTo, recordConsole, expectSecretNowhere,
+} from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 
 const RENEW = '/KeyfactorAPI/Enrollment/Renew';
@@ -8,27 +10,6 @@ const RENEW = '/KeyfactorAPI/Enrollment/Renew';
 async function count(sim, method, path) {
   const requests = await sim.requests();
   return requests.filter((r) => r.method === method && r.path === path).length;
-}
-
-/** Every console line the page writes, to prove no secret reaches it. */
-function recordConsole(page) {
-  const lines = [];
-  page.on('console', (msg) => lines.push(msg.text()));
-  return lines;
-}
-
-/** The password must be in none of the places a browser keeps or shows state. */
-async function expectSecretNowhere(page, consoleLines, secret) {
-  expect(secret.length).toBeGreaterThan(0);
-  const kept = await page.evaluate(() => JSON.stringify({
-    local: { ...localStorage },
-    session: { ...sessionStorage },
-    url: location.href,
-    history: history.state,
-  }));
-  expect(kept).not.toContain(secret);
-  expect(page.url()).not.toContain(secret);
-  expect(consoleLines.join('\n')).not.toContain(secret);
 }
 
 /** Reveals the PFX password on the result and returns it. */
@@ -386,6 +367,7 @@ test('a read-only user is told which permission is missing', async ({ page, prob
 });
 
 test('an application owner is stopped clearly at what she may not do, and keeps her result', async ({ page, problems }) => {
+  const consoleLines = recordConsole(page);
   problems.allowedHttpStatuses.add(403);
   await signIn(page, '/renew?id=12', 'alice');
   await appReady(page);
@@ -402,4 +384,6 @@ test('an application owner is stopped clearly at what she may not do, and keeps 
   await expect(page.getByRole('alert')).toContainText('You are not allowed to do this');
   await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
   await expectNoAxeViolations(page, 'replace refused');
+  // After the error too, the password is only on the page.
+  await expectSecretNowhere(page, consoleLines, await revealPassword(page));
 });

@@ -1,6 +1,6 @@
 // The portal shell: start-up under the production CSP, navigation by keyboard, accessibility, config errors.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, signIn, appReady } from './fixtures.mjs';
+import { test, expect, signIn, appReady, recordConsole, expectSecretNowhere } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 
 const PAGES = [
@@ -89,7 +89,9 @@ test.describe('configuration', () => {
     });
   }
 
-  test('basic auth mode asks for the account and keeps wrong credentials out', async ({ page, problems }) => {
+  test('basic auth mode asks for the account and keeps wrong credentials out', async ({ page, context, problems }) => {
+    const consoleLines = recordConsole(page);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.route('**/config.json', (route) =>
       route.fulfill({ contentType: 'application/json', body: '{"auth":"basic","command_version":"auto"}' }));
     await page.goto('/renew');
@@ -108,9 +110,17 @@ test.describe('configuration', () => {
     await page.getByLabel('Password').fill('alice-demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Renew a certificate' })).toBeVisible();
-    // The password is never written to browser storage or the address.
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain('alice-demo');
-    expect(page.url()).not.toContain('alice-demo');
+    // The password is never written to browser storage, the address or the console, and a copied API
+    // call names the Authorization header without its value.
+    await page.getByRole('textbox', { name: /^Certificate ID/ }).fill('1');
+    await page.getByRole('button', { name: 'Find certificate' }).click();
+    await page.getByRole('button', { name: 'Copy as API call' }).click();
+    const apiCall = await page.evaluate(() => navigator.clipboard.readText());
+    expect(apiCall).toContain('Authorization: <redacted>');
+    const basic = Buffer.from('KEYEXAMPLE\\alice:alice-demo').toString('base64');
+    expect(apiCall).not.toContain(basic);
+    await expectSecretNowhere(page, consoleLines, 'alice-demo');
+    await expectSecretNowhere(page, consoleLines, basic);
     // Memory only: a reload forgets the account and asks again.
     await page.reload();
     await appReady(page);
