@@ -8,7 +8,10 @@ use crate::api::client::KeyfactorClient;
 use crate::components::basic_sign_in::BasicSignInGate;
 use crate::components::session_banner::SessionBanner;
 use crate::config::{self, ConfigError, RuntimeConfig};
-use crate::pages::{jobs::JobsPage, not_found::NotFound, reenroll::ReenrollPage, renew::RenewPage};
+use crate::pages::{
+    expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound, reenroll::ReenrollPage,
+    renew::RenewPage,
+};
 
 /// Entry point called by `main`: loads `config.json`, then mounts the app or a readable error page.
 pub fn start() {
@@ -66,6 +69,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                 <nav aria-label="Main">
                     <ul>
                         <li><A href=href("/renew")>"Renew a certificate"</A></li>
+                        <li><A href=href("/expiring")>"Expiring soon"</A></li>
                         <li><A href=href("/reenroll")>"Reenroll a store"</A></li>
                         <li><A href=href("/jobs")>"Jobs"</A></li>
                     </ul>
@@ -78,6 +82,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <Route path=path!("/") view=|| view! { <Redirect path="/renew" /> } />
                         <Route path=path!("/renew") view=RenewPage />
                         <Route path=path!("/reenroll") view=ReenrollPage />
+                        <Route path=path!("/expiring") view=ExpiringPage />
                         <Route path=path!("/jobs") view=JobsPage />
                     </Routes>
                 </BasicSignInGate>

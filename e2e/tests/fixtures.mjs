@@ -33,6 +33,8 @@ export const test = base.extend({
       expireSessions: () => call('POST', 'session/expire'),
       /** Every string the portal shows from Keyfactor becomes a script/markup payload (until the next reset). */
       seedHostileStrings: () => call('POST', 'seed/hostile'),
+      /** `count` more certificates, `svcNN.expiring.keyexample.com`, all expiring within 90 days. */
+      seedExpiring: (count) => call('POST', 'seed/expiring', { count }),
     });
     // Everything the app sent and the simulator answered, per Command version, for the contract check.
     const [health, exchanges] = [await call('GET', 'health'), await call('GET', 'requests')];

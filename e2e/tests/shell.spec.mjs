@@ -5,6 +5,7 @@ import { ANON_V10 } from '../playwright.config.mjs';
 
 const PAGES = [
   { link: 'Renew a certificate', path: '/renew', heading: 'Renew a certificate' },
+  { link: 'Expiring soon', path: '/expiring', heading: 'Certificates expiring soon' },
   { link: 'Reenroll a store', path: '/reenroll', heading: 'Reenroll a certificate store' },
   { link: 'Jobs', path: '/jobs', heading: 'Orchestrator jobs' },
 ];

@@ -28,6 +28,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/session/expire", post(expire_sessions))
         .route("/jobs/advance", post(advance_jobs))
         .route("/seed/hostile", post(hostile_seed))
+        .route("/seed/expiring", post(expiring_seed))
         .with_state(sim)
 }
 
@@ -67,6 +68,25 @@ async fn requests(State(sim): State<Arc<Sim>>) -> Response {
 
 async fn clear_requests(State(sim): State<Arc<Sim>>) -> StatusCode {
     sim.state().requests.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Expiring {
+    count: usize,
+}
+
+/// At most this many at once: enough for any list test, bounded for the simulator's memory.
+const MAX_EXPIRING: usize = 1_000;
+
+async fn expiring_seed(State(sim): State<Arc<Sim>>, Json(expiring): Json<Expiring>) -> StatusCode {
+    let mut state = sim.state();
+    let state = &mut *state;
+    crate::seed::add_expiring(
+        &mut state.world,
+        &mut state.rng,
+        expiring.count.min(MAX_EXPIRING),
+    );
     StatusCode::NO_CONTENT
 }
 

@@ -792,6 +792,47 @@ fn add_generated(world: &mut World, rng: &mut impl Rng) {
     }
 }
 
+/// `POST /__sim/seed/expiring`: `count` more certificates (`svcNN.expiring.keyexample.com`), all expiring
+/// within the next 90 days, evenly spread, with a mix of renewal types (one-click where the key was kept,
+/// seeded otherwise, one template retired) and every third one installed in a store. The default seed is
+/// untouched until this is called.
+pub fn add_expiring(world: &mut World, rng: &mut impl Rng, count: usize) {
+    const TEMPLATES: [i32; 4] = [
+        TEMPLATE_WEB_SERVER,
+        TEMPLATE_WEB_SERVER_2Y,
+        TEMPLATE_CLIENT_AUTH,
+        TEMPLATE_LEGACY,
+    ];
+    for index in 0..count {
+        let common_name = format!("svc{index:02}.expiring.keyexample.com");
+        let template_id = TEMPLATES[index % TEMPLATES.len()];
+        let days_left = 2 + i64::try_from(index * 88 / count.max(1)).unwrap_or(88);
+        let not_after = world.anchor + Duration::days(days_left) + Duration::hours(12);
+        let archived_key = index % 2 == 0;
+        let requester = account(if index % 2 == 0 { "alice" } else { "bob" });
+        let spec = CertificateSpec {
+            subject_dn: subject_for(&common_name),
+            dns_names: vec![common_name.clone(), format!("api.{common_name}")],
+            common_name,
+            ca_id: if index % 3 == 0 { CA_CORP2 } else { CA_CORP1 },
+            template_id,
+            metadata: metadata(rng, &requester),
+            requester,
+            not_before: not_after - validity(world, template_id),
+            not_after,
+            key: key_for(template_id, rng),
+            archived_key,
+            has_private_key: archived_key,
+            locations: Vec::new(),
+        };
+        let id = world.add_certificate(rng, spec);
+        if index % 3 == 0 {
+            let store = index % world.stores.len();
+            place(world, id, &[store]);
+        }
+    }
+}
+
 /// Finished inventory runs for every store with an agent, one older Management job, and an
 /// inventory stuck behind the offline agent, so JobHistory is never empty and naive job matching
 /// (without `OperationStart >=` the submit time) picks the wrong row.

@@ -5,6 +5,11 @@ use super::error::ApiError;
 use super::models::Certificate;
 use super::query::{ListEndpoint, ListQuery};
 
+/// Rows per request when a whole list is read.
+const PAGE_SIZE: u32 = 25;
+/// A server that ignored `PageReturned` would otherwise be read forever.
+const MAX_PAGES: u32 = 200;
+
 /// Asks Keyfactor to include the stores a certificate is installed in.
 fn with_locations() -> (String, String) {
     ("includeLocations".to_owned(), "true".to_owned())
@@ -15,6 +20,26 @@ impl KeyfactorClient {
     pub async fn certificate_with_locations(&self, id: i32) -> Result<Certificate, ApiError> {
         self.get_json(&format!("Certificates/{id}"), &[with_locations()])
             .await
+    }
+
+    /// Every certificate `query` matches: page after page (`PageReturned`, `ReturnLimit`) until a short one.
+    pub async fn all_certificates(&self, query: &ListQuery) -> Result<Vec<Certificate>, ApiError> {
+        let mut all = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let rows = self
+                .search_certificates(&ListQuery {
+                    page,
+                    limit: PAGE_SIZE,
+                    ..query.clone()
+                })
+                .await?;
+            let last = rows.len() < PAGE_SIZE as usize;
+            all.extend(rows);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     /// `GET /Certificates`, one page, with each certificate's locations.

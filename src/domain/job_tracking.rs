@@ -9,6 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::api::models::{JobHistoryEntry, JobResult, JobStatus, ScheduledJob};
+use crate::domain::text::percent_encode;
 
 /// `JobType` of the jobs `POST /CertificateStores/Reenrollment` creates.
 pub const REENROLLMENT_JOB_TYPE: &str = "Reenrollment";
@@ -414,18 +415,6 @@ impl JobListFilter {
         .map(|(field, value)| QueryExpr::text(field, TextOp::Equals, value.trim()))
         .collect()
     }
-}
-
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(byte).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// `ScheduledJob::Requested` is a plain string in both specs: RFC 3339, or without a zone (then UTC).

@@ -14,6 +14,8 @@ pub mod credentials;
 pub mod distinguished_name;
 /// What the CA and template / enrollment-pattern pickers offer.
 pub mod enrollment_choices;
+/// The "Expiring soon" list: window, filters, ordering, weekly counts.
+pub mod expiring;
 /// GUIDs for certificate stores and orchestrators.
 pub mod guid;
 /// Store-type entry parameters (`JobProperties`) and their values.
