@@ -28,7 +28,7 @@ const FAULTS = {
   'slow (5 s)': { fault: { kind: 'latency', delay_ms: 5_000 }, slow: true },
 };
 
-/** What a user should still see once the page has settled, whatever went wrong. */
+/** A text field by its accessible name. */
 const textbox = (page, name) => page.getByRole('textbox', { name });
 
 async function web02Store(page) {
@@ -42,28 +42,24 @@ async function fillReenrollment(page) {
   await textbox(page, /^Alias/).fill('web02-fault');
 }
 
+/** The renewal lookup by id, failing at `path` (one of the reads it makes). */
+function lookupOf(path) {
+  return {
+    method: 'GET', path, read: true,
+    open: async (page) => { await page.goto('/renew'); await appReady(page); await textbox(page, /^Certificate ID/).fill('1'); },
+    act: (page) => page.getByRole('button', { name: 'Find certificate' }).click(),
+    success: (page) => page.locator('#renewal-plan'),
+    kept: async (page) => {
+      await page.getByRole('button', { name: 'Change what to look up' }).click();
+      await expect(textbox(page, /^Certificate ID/)).toHaveValue('1');
+    },
+  };
+}
+
 /** Each API call of both flows: how to get to it, trigger it, recognise success, and what must survive. */
 const CALLS = {
-  'certificate lookup': {
-    method: 'GET', path: `${API}/Certificates/1`, read: true,
-    open: async (page) => { await page.goto('/renew'); await appReady(page); await textbox(page, /^Certificate ID/).fill('1'); },
-    act: (page) => page.getByRole('button', { name: 'Find certificate' }).click(),
-    success: (page) => page.locator('#renewal-plan'),
-    kept: async (page) => {
-      await page.getByRole('button', { name: 'Change what to look up' }).click();
-      await expect(textbox(page, /^Certificate ID/)).toHaveValue('1');
-    },
-  },
-  AvailableRenewal: {
-    method: 'GET', path: `${API}/Enrollment/AvailableRenewal/Id/1`, read: true,
-    open: async (page) => { await page.goto('/renew'); await appReady(page); await textbox(page, /^Certificate ID/).fill('1'); },
-    act: (page) => page.getByRole('button', { name: 'Find certificate' }).click(),
-    success: (page) => page.locator('#renewal-plan'),
-    kept: async (page) => {
-      await page.getByRole('button', { name: 'Change what to look up' }).click();
-      await expect(textbox(page, /^Certificate ID/)).toHaveValue('1');
-    },
-  },
+  'certificate lookup': lookupOf(`${API}/Certificates/1`),
+  AvailableRenewal: lookupOf(`${API}/Enrollment/AvailableRenewal/Id/1`),
   Renew: {
     method: 'POST', path: `${API}/Enrollment/Renew`,
     open: async (page) => { await page.goto('/renew?id=1'); await expect(page.locator('#renewal-plan')).toBeVisible(); },
