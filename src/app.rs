@@ -8,9 +8,10 @@ use crate::api::client::KeyfactorClient;
 use crate::components::basic_sign_in::BasicSignInGate;
 use crate::components::session_banner::SessionBanner;
 use crate::config::{self, ConfigError, RuntimeConfig};
+use crate::hooks::use_action_log::ActionLog;
 use crate::pages::{
-    expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound, reenroll::ReenrollPage,
-    renew::RenewPage,
+    activity::ActivityPage, expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound,
+    reenroll::ReenrollPage, renew::RenewPage,
 };
 
 /// Entry point called by `main`: loads `config.json`, then mounts the app or a readable error page.
@@ -53,6 +54,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     provide_context(client);
     provide_context(config);
     provide_context(base.clone());
+    provide_context(ActionLog::default());
 
     // Start-up is measured from navigation start to this mark (cargo xtask bench).
     Effect::new(|_| {
@@ -72,6 +74,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <li><A href=href("/expiring")>"Expiring soon"</A></li>
                         <li><A href=href("/reenroll")>"Reenroll a store"</A></li>
                         <li><A href=href("/jobs")>"Jobs"</A></li>
+                        <li><A href=href("/activity")>"This session"</A></li>
                     </ul>
                 </nav>
             </header>
@@ -84,6 +87,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <Route path=path!("/reenroll") view=ReenrollPage />
                         <Route path=path!("/expiring") view=ExpiringPage />
                         <Route path=path!("/jobs") view=JobsPage />
+                        <Route path=path!("/activity") view=ActivityPage />
                     </Routes>
                 </BasicSignInGate>
             </main>

@@ -8,6 +8,7 @@ const PAGES = [
   { link: 'Expiring soon', path: '/expiring', heading: 'Certificates expiring soon' },
   { link: 'Reenroll a store', path: '/reenroll', heading: 'Reenroll a certificate store' },
   { link: 'Jobs', path: '/jobs', heading: 'Orchestrator jobs' },
+  { link: 'This session', path: '/activity', heading: 'This session' },
 ];
 
 test('the portal is served with the production security headers', async ({ request }) => {

@@ -2,6 +2,8 @@
 //! into a validated type or an error whose `Display` is the message shown next to the field.
 //! Plain Rust (no browser APIs), tested natively.
 
+/// What the user did in this tab, exportable without secrets.
+pub mod action_log;
 /// Certificate alias inside a certificate store.
 pub mod alias;
 /// `host\logical-name` certificate authority references.

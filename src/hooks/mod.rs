@@ -1,3 +1,4 @@
 //! Reusable reactive behaviour for components (browser only).
 
+pub mod use_action_log;
 pub mod use_job_polling;

@@ -1,5 +1,6 @@
 //! One component per route, named after its URL segment.
 
+pub mod activity;
 pub mod expiring;
 pub mod jobs;
 pub mod not_found;

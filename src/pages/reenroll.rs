@@ -15,12 +15,14 @@ use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::components::job_timeline::JobTimeline;
 use crate::components::store_picker::StorePicker;
 use crate::config::RuntimeConfig;
+use crate::domain::action_log::ActionKind;
 use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits, REENROLLMENT_JOB_TYPE};
 use crate::domain::reenrollment::{
     store_type_of, subject_prefills, type_name, FormProblem, ReenrollField, ReenrollmentForm,
     SubjectPrefill,
 };
 use crate::domain::{DistinguishedName, EntryParameterSpec, Guid, ParameterKind};
+use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_job_polling::observe_job;
 
 /// Which store the form is for.
@@ -330,8 +332,34 @@ pub fn ReenrollForm(
     // The attempt whose answer was lost (kept until a later one is confirmed).
     let unconfirmed = StoredValue::new(None::<JobTarget>);
     let last_sent = StoredValue::new(None::<JobTarget>);
-    Effect::new(move |_| {
-        if let Some(Err(error)) = submit.value().get() {
+    let log = use_action_log();
+    let logged_store = format!(
+        "{} {}",
+        store.client_machine.clone().unwrap_or_default(),
+        store.store_path.clone().unwrap_or_default()
+    );
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(Scheduled { earlier, .. })) => log.record(
+            ActionKind::Reenrollment,
+            logged_store.clone(),
+            String::new(),
+            if earlier {
+                "scheduled (by the earlier request)"
+            } else {
+                "scheduled"
+            }
+            .to_owned(),
+            false,
+        ),
+        Some(Err(ApiError::Cancelled)) | None => {}
+        Some(Err(error)) => {
+            log.record(
+                ActionKind::Reenrollment,
+                logged_store.clone(),
+                String::new(),
+                format!("not scheduled: {error}"),
+                false,
+            );
             if error.may_have_taken_effect() && unconfirmed.with_value(Option::is_none) {
                 unconfirmed.set_value(last_sent.get_value());
             }

@@ -17,11 +17,13 @@ use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::secret_value::copy_text;
 use crate::config::{AuthMode, RuntimeConfig};
+use crate::domain::action_log::{renewal_outcome, renewal_reference, ActionKind};
 use crate::domain::renewal::{
     api_call_text, days_left, parse_authority, parse_profile, renewal_request,
     renewed_since_conditions, ApiCall, InstalledLocation, RenewalPlan, SeededChoice,
 };
 use crate::domain::{RequestTimestamp, SecretString};
+use crate::hooks::use_action_log::use_action_log;
 
 const PICKERS: &str = "renew";
 const PROFILE_FIELD: &str = "renew-profile";
@@ -192,6 +194,12 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     let unconfirmed = RwSignal::new(None::<DateTime<Utc>>);
     let last_sent = StoredValue::new(Utc::now());
     let already_renewed = RwSignal::new(None::<Certificate>);
+    let log = use_action_log();
+    let subject = format!(
+        "{} (ID {})",
+        data.certificate.issued_cn.clone().unwrap_or_default(),
+        data.certificate.id
+    );
     // Held here only, in memory: moved out of the answer, wiped when the result or this view goes away.
     let password = RwSignal::new(None::<SecretString>);
     on_cleanup(move || {
@@ -201,6 +209,13 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
         renew.version().track();
         match renew.value().try_update(Option::take).flatten() {
             Some(Ok(RenewOutcome::Issued(mut response))) => {
+                log.record(
+                    ActionKind::Renewal,
+                    subject.clone(),
+                    renewal_reference(&response),
+                    renewal_outcome(&response),
+                    response.password.is_some(),
+                );
                 password.set(response.password.take());
                 failure.set(None);
                 unconfirmed.set(None);
@@ -212,6 +227,13 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
             }
             Some(Err(ApiError::Cancelled)) | None => {}
             Some(Err(error)) => {
+                log.record(
+                    ActionKind::Renewal,
+                    subject.clone(),
+                    String::new(),
+                    format!("not renewed: {error}"),
+                    false,
+                );
                 if error.may_have_taken_effect() && unconfirmed.get_untracked().is_none() {
                     unconfirmed.set(Some(last_sent.get_value()));
                 }

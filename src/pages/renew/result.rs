@@ -14,12 +14,14 @@ use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalRespo
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::secret_value::SecretValue;
+use crate::domain::action_log::{installation_outcome, ActionKind};
 use crate::domain::job_tracking::{JobPhase, JobTarget};
 use crate::domain::renewal::{
     deploy_request, disposition_advice, replace_request, InstalledLocation,
 };
 use crate::domain::Guid;
 use crate::domain::SecretString;
+use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_job_polling::use_job_polling;
 use leptos_router::components::A;
 
@@ -127,6 +129,30 @@ fn Install(data: PlanData, new_id: i32, password: RwSignal<Option<SecretString>>
             answer.map(|answer| (kind, answer, submitted_at))
         }
     });
+    let log = use_action_log();
+    let installed_subject = format!("new certificate {new_id}");
+    let last_kind = StoredValue::new(InstallKind::Replace);
+    let logged_kind = |kind: InstallKind| match kind {
+        InstallKind::Replace => ActionKind::Replace,
+        InstallKind::Deploy => ActionKind::Deploy,
+    };
+    Effect::new(move |_| match install.value().get() {
+        Some(Ok((kind, answer, _))) => log.record(
+            logged_kind(kind),
+            installed_subject.clone(),
+            answer.successful_stores.join(", "),
+            installation_outcome(&answer),
+            false,
+        ),
+        Some(Err(ApiError::Cancelled)) | None => {}
+        Some(Err(error)) => log.record(
+            logged_kind(last_kind.get_value()),
+            installed_subject.clone(),
+            String::new(),
+            format!("not scheduled: {error}"),
+            false,
+        ),
+    });
     let pending = install.pending();
     // Once jobs were scheduled, another click would schedule them twice; after a failure the user may retry.
     let scheduled = move || install.value().with(|v| matches!(v, Some(Ok(_))));
@@ -139,6 +165,7 @@ fn Install(data: PlanData, new_id: i32, password: RwSignal<Option<SecretString>>
             return;
         }
         choice_problem.set(false);
+        last_kind.set_value(kind);
         install.dispatch_local(kind);
     };
     let locations_for_outcome = locations.clone();
