@@ -38,8 +38,10 @@ async fn app_shell_mounts_with_navigation_and_a_main_landmark() {
         links,
         [
             ("Renew a certificate", "/renew"),
+            ("Expiring soon", "/expiring"),
             ("Reenroll a store", "/reenroll"),
-            ("Jobs", "/jobs")
+            ("Jobs", "/jobs"),
+            ("This session", "/activity")
         ]
         .map(|(t, h)| (t.to_owned(), h.to_owned()))
     );

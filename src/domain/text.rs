@@ -90,6 +90,19 @@ impl<'a> Trimmed<'a> {
     }
 }
 
+/// A query string value with everything but RFC 3986's unreserved characters percent-encoded, so a link
+/// built from user text is plain ASCII that cannot end the value or the attribute it is written into.
+pub(crate) fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,17 +151,4 @@ mod tests {
         assert_eq!(Trimmed::new("  a b  ").text, "a b");
         assert_eq!(Trimmed::new(" \u{200E} ").text, "");
     }
-}
-
-/// A query string value with everything but RFC 3986's unreserved characters percent-encoded, so a link
-/// built from user text is plain ASCII that cannot end the value or the attribute it is written into.
-pub(crate) fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(byte).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
