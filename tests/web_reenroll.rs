@@ -5,6 +5,7 @@ use certportal::api::client::KeyfactorClient;
 use certportal::api::models::{CertificateStore, CertificateStoreType};
 use certportal::api::version::CommandVersion;
 use certportal::config::RuntimeConfig;
+use certportal::hooks::use_action_log::ActionLog;
 use certportal::pages::reenroll::ReenrollForm;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -37,13 +38,14 @@ fn store_type(entry_parameters: serde_json::Value) -> CertificateStoreType {
     .unwrap()
 }
 
-/// Mounts the form with a client in context. (The CA/template pickers ask the test server for their
+/// Mounts the form with a client and the tab's action log in context. (The CA/template pickers ask the test server for their
 /// choices and show its 404; the fields under test do not depend on them.)
 fn mount_form(host: &web_sys::HtmlElement, store_type: CertificateStoreType) -> impl Drop {
     mount_to(host.clone(), move || {
         let config = RuntimeConfig::from_json("{}").unwrap();
         provide_context(KeyfactorClient::new(&config));
         provide_context(config);
+        provide_context(ActionLog::default());
         view! { <ReenrollForm store=store() store_type=store_type.clone() version=CommandVersion { major: 10, minor: 5 } /> }
     })
 }

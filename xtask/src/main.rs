@@ -189,7 +189,14 @@ fn test() -> Result<(), String> {
     tally.step(
         "wasm tests (headless Chromium)",
         cargo()
-            .args(["test", "-p", "certportal", "--target", wasm])
+            .args([
+                "test",
+                "-p",
+                "certportal",
+                "--target",
+                wasm,
+                "--no-fail-fast",
+            ])
             .args(browser_test_args())
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
