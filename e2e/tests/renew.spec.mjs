@@ -380,10 +380,12 @@ test('an application owner is stopped clearly at what she may not do, and keeps 
   await page.getByRole('button', { name: 'Find certificate' }).click();
   await (await renewButton(page)).click();
   await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeFocused();
-  await page.getByRole('button', { name: 'Replace in all 2 stores' }).click();
+  // She may replace her certificate where it is installed, but not deploy it to stores of her choosing.
+  await page.locator('.deploy-stores input[type=checkbox]').first().check();
+  await page.getByRole('button', { name: 'Deploy to the ticked stores' }).click();
   await expect(page.getByRole('alert')).toContainText('You are not allowed to do this');
   await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
-  await expectNoAxeViolations(page, 'replace refused');
+  await expectNoAxeViolations(page, 'deploy refused');
   // After the error too, the password is only on the page.
   await expectSecretNowhere(page, consoleLines, await revealPassword(page));
 });

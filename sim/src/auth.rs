@@ -11,7 +11,7 @@ use crate::query::Context;
 /// What a demo account may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// Reads and renews only certificates it requested.
+    /// Reads, renews and replaces (in the stores that hold them) only certificates it requested.
     ApplicationOwner,
     /// Renews, deploys/replaces and reenrolls anything.
     Helpdesk,
@@ -132,7 +132,11 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[derive(Clone, Copy, Debug)]
 pub enum Permission {
     EnrollPfx,
+    /// Deploy to any store.
     ScheduleStoreJobs,
+    /// Replace a certificate the caller may read in the stores that already hold it (an application
+    /// owner's collection-scoped store permission).
+    ReplaceOwnCertificates,
     ReenrollStores,
 }
 
@@ -140,7 +144,7 @@ impl Permission {
     fn description(self) -> &'static str {
         match self {
             Permission::EnrollPfx => "Certificate Enrollment - Enroll PFX",
-            Permission::ScheduleStoreJobs => {
+            Permission::ScheduleStoreJobs | Permission::ReplaceOwnCertificates => {
                 "Certificate Store Management - Schedule, Certificate Enrollment - Enroll PFX"
             }
             Permission::ReenrollStores => {
@@ -179,7 +183,10 @@ impl Caller {
     pub fn require(&self, permission: Permission) -> ApiResult<()> {
         let allowed = match self.user.role {
             Role::Helpdesk => true,
-            Role::ApplicationOwner => matches!(permission, Permission::EnrollPfx),
+            Role::ApplicationOwner => matches!(
+                permission,
+                Permission::EnrollPfx | Permission::ReplaceOwnCertificates
+            ),
             Role::Auditor => false,
         };
         if allowed {

@@ -548,7 +548,7 @@ pub async fn replace(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
-    caller.require(Permission::ScheduleStoreJobs)?;
+    caller.require(Permission::ReplaceOwnCertificates)?;
     let body = JsonBody::parse(&headers, &bytes)?;
     let existing_id = int32(&body, "ExistingCertificateId")?
         .filter(|id| *id != 0)
@@ -562,7 +562,10 @@ pub async fn replace(
             .world
             .certificate(existing_id)
             .ok_or_else(|| enrollment_error(format!("Certificate {existing_id} was not found.")))?;
-        let new_id = new_certificate(&state.world, &body)?.id;
+        caller.require_read(existing)?;
+        let new_certificate = new_certificate(&state.world, &body)?;
+        caller.require_read(new_certificate)?;
+        let new_id = new_certificate.id;
         let targets: Vec<(String, Option<String>)> = existing
             .locations
             .iter()

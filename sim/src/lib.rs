@@ -5,7 +5,7 @@
 //! # Seeded accounts (`DEMO_USERS`)
 //! | Basic user (`Authorization: Basic base64("KEYEXAMPLE\\user:password")`) | password | may |
 //! |---|---|---|
-//! | `KEYEXAMPLE\alice` | `alice-demo` | read and renew only certificates whose `RequesterName` is her (others → 403, search filtered); no Replace/Deploy/Reenrollment |
+//! | `KEYEXAMPLE\alice` | `alice-demo` | read, renew and Replace (in the stores that hold them) only certificates whose `RequesterName` is her (others → 403, search filtered); no Deploy/Reenrollment |
 //! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | everything |
 //! | `KEYEXAMPLE\auditor` | `auditor-demo` | read everything; every POST → 403 |
 //!

@@ -426,7 +426,7 @@ async fn replace_schedules_a_job_per_store_that_progresses_to_completion() {
 }
 
 #[tokio::test]
-async fn replace_without_agent_fails_that_store_and_alice_may_not_replace() {
+async fn replace_without_agent_fails_that_store_and_alice_replaces_only_her_own() {
     let sim = TestSim::v10().await;
     let reply = sim
         .post(
@@ -447,14 +447,32 @@ async fn replace_without_agent_fails_that_store_and_alice_may_not_replace() {
         )
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    let alice = sim
+    // Certificate 12 is bob's; 1 and 7 are alice's.
+    let others = sim
         .post(
             "alice",
+            "/Enrollment/PFX/Replace",
+            json!({ "ExistingCertificateId": 12, "CertificateId": 1, "Password": "pw" }),
+        )
+        .await;
+    assert_eq!(others.status, StatusCode::FORBIDDEN);
+    let own = sim
+        .post(
+            "alice",
+            "/Enrollment/PFX/Replace",
+            json!({ "ExistingCertificateId": 7, "CertificateId": 1, "Password": "pw" }),
+        )
+        .await
+        .json();
+    assert_eq!(own["SuccessfulStores"].as_array().map(Vec::len), Some(1));
+    let auditor = sim
+        .post(
+            "auditor",
             "/Enrollment/PFX/Replace",
             json!({ "ExistingCertificateId": 1, "CertificateId": 1 }),
         )
         .await;
-    assert_eq!(alice.status, StatusCode::FORBIDDEN);
+    assert_eq!(auditor.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
