@@ -56,6 +56,9 @@ pub struct Fault {
     pub kind: FaultKind,
     #[serde(default = "one")]
     pub times: u32,
+    /// Matching requests let through untouched before the fault applies (e.g. 2: the third one fails).
+    #[serde(default)]
+    pub after: u32,
     #[serde(default)]
     pub status: Option<u16>,
     #[serde(default)]
@@ -98,6 +101,10 @@ pub struct ConnectionKill(pub Arc<Notify>);
 /// Takes one use of the first fault matching the request (removing it when used up).
 fn take(faults: &mut Vec<Fault>, method: &Method, paths: &[&str]) -> Option<Fault> {
     let index = faults.iter().position(|f| f.matches(method, paths))?;
+    if faults[index].after > 0 {
+        faults[index].after -= 1;
+        return None;
+    }
     let fault = faults[index].clone();
     match &mut faults[index].remaining {
         Some(1) => {
@@ -251,6 +258,7 @@ mod tests {
             path: path.into(),
             kind: FaultKind::Status,
             times,
+            after: 0,
             status: Some(503),
             delay_ms: None,
             remaining: None,

@@ -39,6 +39,27 @@ async fn status_faults_use_keyfactor_bodies_for_4xx_and_generic_pages_for_5xx() 
 }
 
 #[tokio::test]
+async fn after_lets_that_many_matching_requests_through_first() {
+    let sim = TestSim::v10().await;
+    add_fault(&sim, json!({ "method": "GET", "path": "/KeyfactorAPI/Agents", "kind": "status", "status": 500, "after": 2 })).await;
+    let statuses = [
+        sim.get("helpdesk", "/Agents").await.status,
+        sim.get("helpdesk", "/Agents").await.status,
+        sim.get("helpdesk", "/Agents").await.status,
+        sim.get("helpdesk", "/Agents").await.status,
+    ];
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::OK
+        ]
+    );
+}
+
+#[tokio::test]
 async fn body_faults_break_the_json_in_the_promised_ways() {
     let sim = TestSim::v10().await;
     let path = "/KeyfactorAPI/Certificates/1";
