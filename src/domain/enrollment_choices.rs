@@ -19,8 +19,18 @@ pub struct EnrollmentChoices {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct ProfileChoice {
     choice: Choice,
+    /// The template's short and display names, to find a certificate's own template among the choices.
+    template_names: Vec<String>,
     /// `host\logical` names.
     authorities: Vec<String>,
+}
+
+fn template_names(template: &ContextTemplate) -> Vec<String> {
+    [&template.name, &template.display_name]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 fn template_authorities(template: &ContextTemplate) -> Vec<String> {
@@ -49,6 +59,7 @@ impl EnrollmentChoices {
                         value: short_name,
                         label,
                     },
+                    template_names: template_names(template),
                     authorities: template_authorities(template),
                 })
             })
@@ -78,6 +89,7 @@ impl EnrollmentChoices {
                         value: pattern.id.to_string(),
                         label: name,
                     },
+                    template_names: template_names(permitted),
                     authorities: template_authorities(permitted),
                 })
             })
@@ -106,6 +118,31 @@ impl EnrollmentChoices {
                 label: name.to_owned(),
             })
             .collect()
+    }
+
+    /// The profile and CA values that renew a certificate with its own template (named as
+    /// `GET /Certificates` names it: the display name, or the short name) from its own CA (`host\logical`
+    /// or the logical name alone), when the caller may use that pair. Case-insensitive, as AD names are.
+    pub fn same_as(&self, template: &str, authority: &str) -> Option<(String, String)> {
+        fn logical(name: &str) -> &str {
+            name.rsplit('\\').next().unwrap_or(name)
+        }
+        let authority = authority.trim();
+        self.profiles
+            .iter()
+            .filter(|p| {
+                p.template_names
+                    .iter()
+                    .any(|name| name.eq_ignore_ascii_case(template.trim()))
+            })
+            .find_map(|p| {
+                let ca = p.authorities.iter().find(|ca| {
+                    ca.eq_ignore_ascii_case(authority)
+                        || (!authority.contains('\\')
+                            && logical(ca).eq_ignore_ascii_case(authority))
+                })?;
+                Some((p.choice.value.clone(), ca.clone()))
+            })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -166,6 +203,27 @@ mod tests {
             ]
         );
         assert!(choices.authorities_for("Unknown").is_empty());
+    }
+
+    #[test]
+    fn a_certificates_own_template_and_ca_are_found_by_display_or_short_name() {
+        let choices = EnrollmentChoices::from_templates(&context());
+        let expected = Some((
+            "WebServer2y".to_owned(),
+            "ca02.keyexample.com\\CorpIssuingCA2".to_owned(),
+        ));
+        assert_eq!(
+            choices.same_as("Web Server 2 years", "ca02.keyexample.com\\CorpIssuingCA2"),
+            expected
+        );
+        assert_eq!(choices.same_as("webserver2y", "corpissuingca2"), expected);
+        // A CA that does not issue the template, another host, an unknown template: nothing.
+        assert_eq!(choices.same_as("WebServer2y", "CorpIssuingCA1"), None);
+        assert_eq!(
+            choices.same_as("WebServer2y", "other.keyexample.com\\CorpIssuingCA2"),
+            None
+        );
+        assert_eq!(choices.same_as("Code Signing", "CorpIssuingCA1"), None);
     }
 
     #[test]

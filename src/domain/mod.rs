@@ -6,6 +6,8 @@
 pub mod action_log;
 /// Certificate alias inside a certificate store.
 pub mod alias;
+/// Bulk renewal: the plan and the run's state machine.
+pub mod bulk;
 /// `host\logical-name` certificate authority references.
 pub mod certificate_authority;
 /// Keyfactor certificate ids (int32, at least 1).
