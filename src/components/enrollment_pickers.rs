@@ -9,11 +9,10 @@
 use leptos::prelude::*;
 
 use crate::api::client::KeyfactorClient;
-use crate::api::error::ApiError;
 use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption};
-use crate::domain::enrollment_choices::{Choice, EnrollmentChoices};
+use crate::domain::enrollment_choices::Choice;
 
 fn select_options(choices: Vec<Choice>) -> Vec<SelectOption> {
     choices
@@ -23,19 +22,6 @@ fn select_options(choices: Vec<Choice>) -> Vec<SelectOption> {
             label: c.label,
         })
         .collect()
-}
-
-async fn load_choices(
-    client: KeyfactorClient,
-    version: CommandVersion,
-) -> Result<EnrollmentChoices, ApiError> {
-    let context = client.enrollment_context().await?;
-    if version.uses_enrollment_patterns() {
-        let patterns = client.enrollment_patterns().await?;
-        Ok(EnrollmentChoices::from_patterns(&context, &patterns))
-    } else {
-        Ok(EnrollmentChoices::from_templates(&context))
-    }
 }
 
 /// Loads the choices once per mount and renders the two `SelectField`s (ids `{id_prefix}-profile`
@@ -57,7 +43,10 @@ pub fn EnrollmentPickers(
     optional: bool,
 ) -> impl IntoView {
     let client = expect_context::<KeyfactorClient>();
-    let choices = LocalResource::new(move || load_choices(client.clone(), version));
+    let choices = LocalResource::new(move || {
+        let client = client.clone();
+        async move { client.enrollment_choices(version).await }
+    });
     let placeholder = if optional {
         "Keep the current one"
     } else {

@@ -6,6 +6,7 @@ pub mod data_table;
 pub mod enrollment_pickers;
 pub mod error_summary;
 pub mod field;
+pub mod installation_job;
 pub mod job_timeline;
 pub mod secret_value;
 pub mod session_banner;

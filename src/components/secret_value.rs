@@ -72,11 +72,12 @@ pub fn SecretValue(
                     class="secondary"
                     aria-pressed=move || if revealed.get() { "true" } else { "false" }
                     aria-controls=value_id
+                    aria-describedby=format!("{id}-label")
                     on:click=move |_| revealed.update(|r| *r = !*r)
                 >
                     "Reveal"
                 </button>
-                <button type="button" class="secondary" on:click=copy>"Copy"</button>
+                <button type="button" class="secondary" aria-describedby=format!("{id}-label") on:click=copy>"Copy"</button>
             </div>
             <p role="status" class="secret-status">{move || copy_status.get()}</p>
         </div>

@@ -4,7 +4,11 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
-use crate::domain::action_log::{ActionKind, LoggedAction};
+use crate::api::error::ApiError;
+use crate::api::models::{EnrollmentManagementResponse, RenewalResponse};
+use crate::domain::action_log::{
+    installation_outcome, renewal_outcome, renewal_reference, ActionKind, LoggedAction,
+};
 
 #[derive(Clone, Copy, Default)]
 pub struct ActionLog(RwSignal<Vec<LoggedAction>>);
@@ -29,6 +33,55 @@ impl ActionLog {
                 issued_password,
             })
         });
+    }
+
+    /// A renewal Keyfactor answered (issued, pending, denied, …).
+    pub fn renewal(self, subject: String, response: &RenewalResponse) {
+        self.record(
+            ActionKind::Renewal,
+            subject,
+            renewal_reference(response),
+            renewal_outcome(response),
+            response.password.is_some(),
+        );
+    }
+
+    /// A renewal that brought no answer.
+    pub fn renewal_failed(self, subject: String, error: &ApiError) {
+        self.record(
+            ActionKind::Renewal,
+            subject,
+            String::new(),
+            format!("not renewed: {error}"),
+            false,
+        );
+    }
+
+    /// A Replace or Deploy Keyfactor answered, with the stores it scheduled.
+    pub fn installation(
+        self,
+        kind: ActionKind,
+        subject: String,
+        answer: &EnrollmentManagementResponse,
+    ) {
+        self.record(
+            kind,
+            subject,
+            answer.successful_stores.join(", "),
+            installation_outcome(answer),
+            false,
+        );
+    }
+
+    /// A Replace or Deploy that scheduled nothing.
+    pub fn installation_failed(self, kind: ActionKind, subject: String, error: &ApiError) {
+        self.record(
+            kind,
+            subject,
+            String::new(),
+            format!("not scheduled: {error}"),
+            false,
+        );
     }
 
     pub fn actions(self) -> Signal<Vec<LoggedAction>> {

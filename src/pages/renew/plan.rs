@@ -8,19 +8,17 @@ use crate::components::data_table::DataTable;
 use super::result::RenewalResult;
 use super::PlanData;
 use crate::api::client::KeyfactorClient;
-use crate::api::enrollment::RENEW_PATH;
+use crate::api::enrollment::{RenewOutcome, RENEW_PATH};
 use crate::api::error::ApiError;
 use crate::api::models::{Certificate, RenewalRequest, RenewalResponse};
-use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::secret_value::copy_text;
 use crate::config::{AuthMode, RuntimeConfig};
-use crate::domain::action_log::{renewal_outcome, renewal_reference, ActionKind};
 use crate::domain::renewal::{
-    api_call_text, days_left, parse_authority, parse_profile, renewal_request,
-    renewed_since_conditions, ApiCall, InstalledLocation, RenewalPlan, SeededChoice,
+    api_call_text, days_left, parse_authority, parse_profile, renewal_request, ApiCall,
+    InstalledLocation, RenewalPlan, SeededChoice,
 };
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::hooks::use_action_log::use_action_log;
@@ -93,30 +91,6 @@ fn Locations(locations: Vec<InstalledLocation>, agents_problem: Option<ApiError>
     .into_any()
 }
 
-/// What a renewal submit led to.
-#[derive(Clone)]
-enum RenewOutcome {
-    Issued(RenewalResponse),
-    /// An earlier attempt, whose answer was lost, had already renewed the certificate.
-    AlreadyRenewed(Certificate),
-}
-
-/// Renews, unless a renewal sent at `unconfirmed` (whose answer was lost) is found to have gone through.
-async fn renew_once(
-    client: &KeyfactorClient,
-    request: &RenewalRequest,
-    original: &Certificate,
-    unconfirmed: Option<DateTime<Utc>>,
-) -> Result<RenewOutcome, ApiError> {
-    if let Some(sent_at) = unconfirmed {
-        let query = ListQuery::matching(&renewed_since_conditions(original, sent_at));
-        if let Some(renewed) = client.search_certificates(&query).await?.into_iter().next() {
-            return Ok(RenewOutcome::AlreadyRenewed(renewed));
-        }
-    }
-    client.renew(request).await.map(RenewOutcome::Issued)
-}
-
 /// The absolute URL of an API path, as the browser resolves `api_base` against the page's base.
 fn api_url(config: &RuntimeConfig, path: &str) -> String {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
@@ -184,7 +158,7 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
         move |(request, unconfirmed): &(RenewalRequest, Option<DateTime<Utc>>)| {
             let (client, request, unconfirmed) = (client.clone(), request.clone(), *unconfirmed);
             let original = original.get_value();
-            async move { renew_once(&client, &request, &original, unconfirmed).await }
+            async move { client.renew_once(&request, &original, unconfirmed).await }
         },
     );
     let pending = renew.pending();
@@ -209,13 +183,7 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
         renew.version().track();
         match renew.value().try_update(Option::take).flatten() {
             Some(Ok(RenewOutcome::Issued(mut response))) => {
-                log.record(
-                    ActionKind::Renewal,
-                    subject.clone(),
-                    renewal_reference(&response),
-                    renewal_outcome(&response),
-                    response.password.is_some(),
-                );
+                log.renewal(subject.clone(), &response);
                 password.set(response.password.take());
                 failure.set(None);
                 unconfirmed.set(None);
@@ -227,13 +195,7 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
             }
             Some(Err(ApiError::Cancelled)) | None => {}
             Some(Err(error)) => {
-                log.record(
-                    ActionKind::Renewal,
-                    subject.clone(),
-                    String::new(),
-                    format!("not renewed: {error}"),
-                    false,
-                );
+                log.renewal_failed(subject.clone(), &error);
                 if error.may_have_taken_effect() && unconfirmed.get_untracked().is_none() {
                     unconfirmed.set(Some(last_sent.get_value()));
                 }

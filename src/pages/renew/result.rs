@@ -13,20 +13,15 @@ use crate::api::error::ApiError;
 use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
+use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::components::secret_value::SecretValue;
-use crate::domain::action_log::{installation_outcome, ActionKind};
-use crate::domain::job_tracking::{JobPhase, JobTarget};
+use crate::domain::action_log::ActionKind;
 use crate::domain::renewal::{
     deploy_request, disposition_advice, replace_request, InstalledLocation,
 };
-use crate::domain::Guid;
 use crate::domain::SecretString;
 use crate::hooks::use_action_log::use_action_log;
-use crate::hooks::use_job_polling::use_job_polling;
 use leptos_router::components::A;
-
-/// `JobType` of the jobs Replace and Deploy create.
-const MANAGEMENT_JOB_TYPE: &str = "Management";
 
 #[component]
 pub(super) fn RenewalResult(
@@ -137,20 +132,14 @@ fn Install(data: PlanData, new_id: i32, password: RwSignal<Option<SecretString>>
         InstallKind::Deploy => ActionKind::Deploy,
     };
     Effect::new(move |_| match install.value().get() {
-        Some(Ok((kind, answer, _))) => log.record(
-            logged_kind(kind),
-            installed_subject.clone(),
-            answer.successful_stores.join(", "),
-            installation_outcome(&answer),
-            false,
-        ),
+        Some(Ok((kind, answer, _))) => {
+            log.installation(logged_kind(kind), installed_subject.clone(), &answer)
+        }
         Some(Err(ApiError::Cancelled)) | None => {}
-        Some(Err(error)) => log.record(
+        Some(Err(error)) => log.installation_failed(
             logged_kind(last_kind.get_value()),
             installed_subject.clone(),
-            String::new(),
-            format!("not scheduled: {error}"),
-            false,
+            &error,
         ),
     });
     let pending = install.pending();
@@ -224,7 +213,7 @@ fn store_name(locations: &[InstalledLocation], id: &str) -> String {
     locations
         .iter()
         .find(|l| l.store_id.as_deref() == Some(id))
-        .map_or_else(|| id.to_owned(), |l| format!("{} {}", l.machine, l.path))
+        .map_or_else(|| id.to_owned(), store_label)
 }
 
 #[component]
@@ -277,44 +266,13 @@ fn InstallOutcome(
 #[component]
 fn StoreJobs(scheduled: Vec<InstalledLocation>, submitted_at: DateTime<Utc>) -> impl IntoView {
     view! {
-        <DataTable caption="Installation jobs, one per store (updated as the orchestrators report)" headers=&["Store", "Job status", "Message"] class="successful-stores">
-                    {scheduled.into_iter().map(|location| view! { <StoreJobRow location submitted_at /> }).collect_view()}
-                </DataTable>
-    }
-}
-
-#[component]
-fn StoreJobRow(location: InstalledLocation, submitted_at: DateTime<Utc>) -> impl IntoView {
-    let agent_id = location
-        .orchestrator
-        .as_ref()
-        .and_then(|o| Guid::parse(&o.agent_id).ok());
-    let target = JobTarget {
-        job_type: MANAGEMENT_JOB_TYPE.to_owned(),
-        client_machine: location.machine.clone(),
-        store_path: location.path.clone(),
-        submitted_at,
-    };
-    let polling = use_job_polling(target, agent_id);
-    let status = move || polling.observation.with(|o| o.phase.to_string());
-    let message = move || {
-        polling
-            .problem
-            .with(|p| p.as_ref().map(ToString::to_string))
-            .or_else(|| {
-                polling.observation.with(|o| match &o.phase {
-                    JobPhase::Finished { message, .. } | JobPhase::Retrying { message } => {
-                        message.clone()
-                    }
-                    _ => None,
-                })
-            })
-    };
-    view! {
-        <tr>
-            <th scope="row">{format!("{} {}", location.machine, location.path)}</th>
-            <td><span class="job-status" role="status">{status}</span></td>
-            <td>{message}</td>
-        </tr>
+        <DataTable caption="Installation jobs, one per store (updated as the orchestrators report)" headers=&["Store", "Job status"] class="successful-stores">
+            {scheduled.into_iter().map(|location| view! {
+                <tr>
+                    <th scope="row">{store_label(&location)}</th>
+                    <td><InstallationJobStatus location submitted_at /></td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }
 }
