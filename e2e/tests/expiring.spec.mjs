@@ -25,7 +25,7 @@ test('40 expiring certificates: read page by page, filtered by the link, renewal
   expect(decodeURIComponent(pages[0].query.replaceAll('+', ' '))).toMatch(/NotAfter -ge ".*" AND NotAfter -le ".*"/);
 
   // Soonest first, and the renewal type read for the 25 shown rows, not for the rest.
-  const left = (await table.locator('tbody tr td:nth-child(5)').allTextContents()).map(Number);
+  const left = (await table.locator('tbody tr td:nth-child(6)').allTextContents()).map(Number);
   expect([...left].sort((a, b) => a - b)).toEqual(left);
   await expect(table.getByText('Reading…')).toHaveCount(0);
   await expect(table.getByText('One-click').first()).toBeVisible();

@@ -1,10 +1,12 @@
 //! "Expiring soon" (`/expiring?days=30&q=web`): the certificates the user can see that expire within a
 //! window, a weekly timeline of them, filters by name, CA and template, the renewal each would get (read
-//! only for the rows shown, two at a time) and a link into the renewal flow. The view lives in the URL, so
-//! a help-desk link reproduces it.
+//! only for the rows shown, two at a time), a link into the renewal flow, and the selection that a bulk
+//! renewal ([`bulk`]) takes. The view lives in the URL, so a help-desk link reproduces it.
+
+mod bulk;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -21,11 +23,14 @@ use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::field::{SelectField, SelectOption, TextField};
+use crate::domain::bulk::BULK_MAX;
 use crate::domain::expiring::{
     choices, expiring_list, plan_label, store_count, weekly_counts, ExpiringFilter, ExpiryWindow,
     TIMELINE_WEEKS, WINDOW_CHOICES,
 };
 use crate::domain::renewal::{available_renewal_path, days_left, RenewalPlan};
+
+use bulk::BulkRenewal;
 
 /// Rows shown before "Show more"; the renewal type is read for these only.
 const SHOWN_AT_ONCE: usize = 25;
@@ -35,11 +40,18 @@ const RENEWAL_LOOKUPS_AT_ONCE: usize = 2;
 const QUERY_KEYS: [&str; 5] = ["days", "until", "q", "ca", "template"];
 
 /// The renewal a listed certificate would get.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum RenewalKind {
     Reading,
-    Known(&'static str),
+    Known(RenewalPlan),
     Unknown,
+}
+
+/// What the page remembers across its views: each certificate's renewal, and the selection.
+#[derive(Clone, Copy)]
+struct ListState {
+    kinds: RwSignal<BTreeMap<i32, RenewalKind>>,
+    selected: RwSignal<BTreeSet<i32>>,
 }
 
 fn route(filter: &ExpiringFilter) -> String {
@@ -117,7 +129,7 @@ pub fn ExpiringPage() -> impl IntoView {
     });
     let until_error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let apply = move |ev: leptos::ev::SubmitEvent| {
+    let apply = Callback::new(move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed_until = until.get_untracked();
         let window = if typed_until.trim().is_empty() {
@@ -139,7 +151,7 @@ pub fn ExpiringPage() -> impl IntoView {
             template: template.get_untracked(),
         };
         navigate(&route(&wanted), Default::default());
-    };
+    });
 
     // The pickers offer what the loaded list contains.
     let loaded = move || certificates.get().and_then(Result::ok).unwrap_or_default();
@@ -161,12 +173,45 @@ pub fn ExpiringPage() -> impl IntoView {
     );
     let no_error = || Signal::stored(None::<String>);
 
+    let state = ListState {
+        kinds: RwSignal::new(BTreeMap::new()),
+        selected: RwSignal::new(BTreeSet::new()),
+    };
+    // A selection belongs to the view it was made in.
+    Effect::new(move |_| {
+        filter.track();
+        state.selected.set(BTreeSet::new());
+    });
+    // The certificates a bulk renewal works on, in list order, while its view is open.
+    let bulk = RwSignal::new(None::<Vec<Certificate>>);
+    let open_bulk = Callback::new(move |()| {
+        let chosen = state.selected.get_untracked();
+        let list = filter.with_untracked(|f| expiring_list(&loaded(), f));
+        bulk.set(Some(
+            list.into_iter()
+                .filter(|c| chosen.contains(&c.id))
+                .collect(),
+        ));
+    });
+    // Back from a bulk renewal that sent something, the list is read again: it has changed.
+    let close_bulk = Callback::new(move |sent: bool| {
+        bulk.set(None);
+        if sent {
+            state.selected.set(BTreeSet::new());
+            state.kinds.set(BTreeMap::new());
+            certificates.refetch();
+        }
+    });
+
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">"Certificates expiring soon"</h1>
             <p class="lead">"Certificates you can see that expire soon, soonest first. Renew one straight from the list."</p>
             {move || parsed.with(|(_, problem)| problem.clone()).map(|problem| view! { <p class="notice notice-error" role="alert">{problem}</p> })}
-            <form class="expiring-filter" on:submit=apply aria-label="Filter the list" novalidate>
+            <Show when=move || bulk.with(Option::is_none) fallback=move || view! {
+                <BulkRenewal certificates=bulk.get_untracked().unwrap_or_default() kinds=state.kinds close=close_bulk />
+            }>
+            <form class="expiring-filter" on:submit=move |ev| apply.run(ev) aria-label="Filter the list" novalidate>
                 <SelectField id="expiring-days" label="Expiring within" value=days options=window_options error=no_error() placeholder="Choose a window" />
                 <TextField id="expiring-until" label="Or expiring by (YYYY-MM-DD)" value=until error=until_error.read_only() />
                 <TextField id="expiring-text" label="Name contains" hint="Part of the common name or of a subject alternative name" value=text error=no_error() />
@@ -177,17 +222,23 @@ pub fn ExpiringPage() -> impl IntoView {
             <Transition fallback=|| view! { <p role="status">"Loading certificates…"</p> }>
                 {move || Suspend::new(async move {
                     match certificates.await {
-                        Ok(all) => view! { <ExpiringList all filter=filter.get() /> }.into_any(),
+                        Ok(all) => view! { <ExpiringList all filter=filter.get() state open_bulk /> }.into_any(),
                         Err(error) => view! { <ApiErrorNotice error retry=Callback::new(move |()| certificates.refetch()) /> }.into_any(),
                     }
                 })}
             </Transition>
+            </Show>
         </section>
     }
 }
 
 #[component]
-fn ExpiringList(all: Vec<Certificate>, filter: ExpiringFilter) -> impl IntoView {
+fn ExpiringList(
+    all: Vec<Certificate>,
+    filter: ExpiringFilter,
+    state: ListState,
+    open_bulk: Callback<()>,
+) -> impl IntoView {
     let now = Utc::now();
     let list = expiring_list(&all, &filter);
     if list.is_empty() {
@@ -197,24 +248,67 @@ fn ExpiringList(all: Vec<Certificate>, filter: ExpiringFilter) -> impl IntoView 
     let timeline = view! { <ExpiryTimeline certificates=list.clone() now /> };
     let list = StoredValue::new(list);
     let shown = RwSignal::new(SHOWN_AT_ONCE.min(total));
-    let kinds = RwSignal::new(BTreeMap::<i32, RenewalKind>::new());
+    let ListState { kinds, selected } = state;
     let client = expect_context::<KeyfactorClient>();
+    // The reads belong to the list, not to the effect: showing more must not abort those under way.
+    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
         let ids: Vec<i32> = list.with_value(|l| l.iter().take(shown.get()).map(|c| c.id).collect());
-        read_renewal_kinds(&client, ids, kinds);
+        owner.with(|| read_renewal_kinds(&client, ids, kinds));
+    });
+    // Reads the list's going away aborted are read again next time.
+    on_cleanup(move || {
+        kinds.try_update(|known| known.retain(|_, kind| *kind != RenewalKind::Reading));
     });
     let rows = move || {
         list.with_value(|l| {
             l.iter()
                 .take(shown.get())
                 .cloned()
-                .map(|certificate| view! { <ExpiringRow certificate now kinds /> })
+                .map(|certificate| view! { <ExpiringRow certificate now kinds selected /> })
                 .collect_view()
         })
     };
+    let selection_problem = RwSignal::new(None::<String>);
+    let select_shown = move |_| {
+        let ids: Vec<i32> = list.with_value(|l| {
+            l.iter()
+                .take(shown.get_untracked().min(BULK_MAX))
+                .map(|c| c.id)
+                .collect()
+        });
+        selected.update(|chosen| chosen.extend(ids));
+    };
+    let review = move |_| {
+        let count = selected.with_untracked(BTreeSet::len);
+        let problem = if count == 0 {
+            Some("Tick the certificates to renew first.".to_owned())
+        } else if count > BULK_MAX {
+            Some(format!(
+                "One bulk renewal takes at most {BULK_MAX} certificates; {count} are ticked."
+            ))
+        } else {
+            None
+        };
+        selection_problem.set(problem.clone());
+        if problem.is_none() {
+            open_bulk.run(());
+        }
+    };
     view! {
         {timeline}
-        <DataTable caption=format!("{total} certificates expiring {}, soonest first", filter.window.describe()) headers=&["Common name", "Alternative names", "Issuer", "Expires", "Days left", "Stores", "Renewal", "Action"]>
+        <div class="bulk-bar" role="group" aria-label="Renew several at once">
+            <p role="status">{move || match selected.with(BTreeSet::len) {
+                0 => "No certificate ticked.".to_owned(),
+                1 => "1 certificate ticked.".to_owned(),
+                n => format!("{n} certificates ticked."),
+            }}</p>
+            <button type="button" class="secondary" on:click=select_shown>"Tick all shown"</button>
+            <button type="button" class="secondary" on:click=move |_| selected.set(BTreeSet::new())>"Clear ticks"</button>
+            <button type="button" on:click=review aria-describedby="bulk-selection-problem">"Renew the ticked certificates…"</button>
+        </div>
+        <p id="bulk-selection-problem" class="field-error" role="alert">{move || selection_problem.get()}</p>
+        <DataTable caption=format!("{total} certificates expiring {}, soonest first", filter.window.describe()) headers=&["Renew in bulk", "Common name", "Alternative names", "Issuer", "Expires", "Days left", "Stores", "Renewal", "Action"]>
             {rows}
         </DataTable>
         <Show when=move || { shown.get() < total }>
@@ -255,9 +349,7 @@ fn read_renewal_kinds(
                 let Some(id) = next else { break };
                 let path = available_renewal_path(&CertificateRef::Id(id));
                 let kind = match client.available_renewal(&path).await {
-                    Ok(available) => {
-                        RenewalKind::Known(plan_label(&RenewalPlan::from_available(&available)))
-                    }
+                    Ok(available) => RenewalKind::Known(RenewalPlan::from_available(&available)),
                     Err(_) => RenewalKind::Unknown,
                 };
                 kinds.try_update(|known| known.insert(id, kind));
@@ -271,6 +363,7 @@ fn ExpiringRow(
     certificate: Certificate,
     now: DateTime<Utc>,
     kinds: RwSignal<BTreeMap<i32, RenewalKind>>,
+    selected: RwSignal<BTreeSet<i32>>,
 ) -> impl IntoView {
     let id = certificate.id;
     let name = certificate
@@ -288,14 +381,23 @@ fn ExpiringRow(
         .not_after
         .map(|t| t.format("%Y-%m-%d").to_string());
     let left = certificate.not_after.map(|t| days_left(t, now));
-    let renewal = move || match kinds.with(|known| known.get(&id).copied()) {
-        Some(RenewalKind::Known(label)) => label,
+    let renewal = move || match kinds.with(|known| known.get(&id).cloned()) {
+        Some(RenewalKind::Known(plan)) => plan_label(&plan),
         Some(RenewalKind::Unknown) => "Could not be read",
         Some(RenewalKind::Reading) | None => "Reading…",
     };
     let link_name = format!("Renew {name}");
+    let tick_name = format!("Tick {name} for bulk renewal");
     view! {
         <tr>
+            <td class="tick">
+                <input type="checkbox" aria-label=tick_name
+                    prop:checked=move || selected.with(|chosen| chosen.contains(&id))
+                    on:change:target=move |ev| {
+                        let on = ev.target().checked();
+                        selected.update(|chosen| if on { chosen.insert(id); } else { chosen.remove(&id); });
+                    } />
+            </td>
             <th scope="row">{name}</th>
             <td>{sans}</td>
             <td>{certificate.issuer_dn.clone()}</td>
