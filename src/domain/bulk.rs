@@ -331,6 +331,8 @@ pub struct Summary {
     pub failed: usize,
     pub not_started: usize,
     pub in_progress: usize,
+    /// Issued rows whose Replace is queued or under way.
+    pub replacing: usize,
     /// Rows whose Replace scheduled a job in at least one store.
     pub replaced: usize,
     /// Rows whose Replace failed, or failed in at least one store.
@@ -363,6 +365,9 @@ impl Summary {
             if self.replace_failed > 0 {
                 text.push_str(&format!(", failed for {}", self.replace_failed));
             }
+        }
+        if self.replacing > 0 {
+            text.push_str(&format!("; Replace under way for {}", self.replacing));
         }
         text
     }
@@ -572,10 +577,11 @@ impl BulkRun {
                 RowState::Denied { .. } => summary.denied += 1,
                 RowState::Failed { .. } => summary.failed += 1,
                 RowState::AlreadyRenewed { .. } => summary.issued += 1,
-                RowState::Issued(_)
-                | RowState::ReplaceQueued(_)
-                | RowState::Replacing(_)
-                | RowState::ReplaceNotStarted(_) => summary.issued += 1,
+                RowState::Issued(_) | RowState::ReplaceNotStarted(_) => summary.issued += 1,
+                RowState::ReplaceQueued(_) | RowState::Replacing(_) => {
+                    summary.issued += 1;
+                    summary.replacing += 1;
+                }
                 RowState::ReplaceFailed { .. } => {
                     summary.issued += 1;
                     summary.replace_failed += 1;
@@ -763,6 +769,10 @@ mod tests {
         assert_eq!(run.row(0), Some(&RowState::ReplaceQueued(renewed(10))));
         assert_eq!(run.start_next(), Some((0, Work::Replace)));
         assert_eq!(run.start_next(), None);
+        assert_eq!(
+            run.summary().describe(),
+            "4 certificates: 1 issued, 0 pending approval, 0 denied, 0 failed, 3 in progress; Replace under way for 1"
+        );
         run.replace_answered(
             0,
             Ok((
