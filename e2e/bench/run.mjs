@@ -232,6 +232,29 @@ async function memoryOverPolling(browser, url) {
   return { before, after };
 }
 
+/** Ticks the ten soonest expiries on "Expiring soon", renews them in one bulk run with Replace, and counts the
+ * requests from opening the list until no row is under way (the installation jobs are left to run). */
+async function bulkOfTen(browser, url) {
+  await admin(url, 'POST', 'reset');
+  const { context, page } = await newPage(browser);
+  await page.goto(`${url}/expiring?days=30`);
+  const list = page.getByRole('table', { name: /certificates expiring/ });
+  await list.locator('tbody tr').first().waitFor();
+  await page.waitForFunction(() => !document.body.textContent.includes('Reading…'));
+  const boxes = list.getByRole('checkbox');
+  for (let i = 0; i < 10; i += 1) await boxes.nth(i).check();
+  await page.getByRole('button', { name: 'Renew the ticked certificates…' }).click();
+  await page.getByRole('button', { name: /^Renew \d+ certificates$/ }).click();
+  await page.waitForFunction(() => {
+    const summary = document.getElementById('bulk-summary')?.textContent ?? '';
+    return summary !== '' && !summary.includes('in progress') && !summary.includes('under way');
+  }, null, { timeout: 60_000 });
+  const summary = await page.locator('#bulk-summary').textContent();
+  const counted = countByKind((await apiRequests(url)).filter((r) => !r.path.includes('/OrchestratorJobs/')));
+  await context.close();
+  return { ...counted, summary };
+}
+
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
@@ -246,6 +269,8 @@ try {
   if (!smoke) {
     log('requests: one-click renewal + Replace, seeded renewal');
     result.requests = { oneClickReplace: await oneClickRenewAndReplace(browser, portal), seeded: await seededRenewal(browser, portal) };
+    log('requests: a bulk renewal of ten');
+    result.requests.bulkOfTen = await bulkOfTen(browser, portal);
     result.longestTask = { typing: await typingInRenewal(browser, portal) };
     log('requests: a reenrollment whose job takes 60 s (real time)');
     const minute = await startSim(portBase + 2, dist, ['--job-phase-ms', '30000']);

@@ -272,6 +272,10 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
         for (task, label) in [
             ("oneClickReplace", "one-click renewal + Replace (2 stores)"),
             ("seeded", "seeded renewal (v25)"),
+            (
+                "bulkOfTen",
+                "bulk renewal of 10 + Replace (list, plan, run; job polling not counted)",
+            ),
             ("reenrollment60s", "reenrollment, job of 60 s"),
         ] {
             let counted = &browser["requests"][task];
@@ -280,6 +284,9 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
                 println!("    {n:>4}  {kind}");
             }
         }
+        let bulk = &browser["requests"]["bulkOfTen"];
+        println!("bulk run outcome: {}", bulk["summary"]);
+        summary.push(format!("bulk of 10 {} requests", bulk["total"]));
         let history =
             &browser["requests"]["reenrollment60s"]["kinds"]["GET /OrchestratorJobs/JobHistory"];
         let after = &browser["requests"]["afterLeaving"];
