@@ -608,9 +608,10 @@ pub struct PasswordLine<'a> {
     pub password: &'a SecretString,
 }
 
-/// The batch's PFX passwords as CSV (RFC 4180, CRLF, header line). Names come from Keyfactor, so one
-/// a spreadsheet would run as a formula gets a leading `'`; passwords are quoted but never altered.
-pub fn passwords_csv(lines: &[PasswordLine]) -> String {
+/// The batch's PFX passwords as CSV (RFC 4180, CRLF, header line), itself a secret. Names come from
+/// Keyfactor, so one a spreadsheet would run as a formula gets a leading `'`; passwords are quoted but
+/// never altered.
+pub fn passwords_csv(lines: &[PasswordLine]) -> SecretString {
     fn quoted(field: &str) -> String {
         if field.contains([',', '"', '\r', '\n']) || field.starts_with(' ') {
             format!("\"{}\"", field.replace('"', "\"\""))
@@ -639,7 +640,7 @@ pub fn passwords_csv(lines: &[PasswordLine]) -> String {
         csv.push_str(&fields.join(","));
         csv.push_str("\r\n");
     }
-    csv
+    SecretString::from(csv)
 }
 
 #[cfg(test)]
@@ -1008,7 +1009,7 @@ mod tests {
                 password: &plain,
             },
         ]);
-        let lines: Vec<&str> = csv.split("\r\n").collect();
+        let lines: Vec<&str> = csv.expose().split("\r\n").collect();
         assert_eq!(
             lines[0],
             "Certificate,Old certificate ID,New certificate ID,Thumbprint,PFX password"

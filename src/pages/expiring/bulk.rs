@@ -345,15 +345,22 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
             password.try_update_untracked(Option::take);
         }
     });
-    let runner = Runner {
+    let runner = StoredValue::new_local(Runner {
         client: expect_context::<KeyfactorClient>(),
         log: use_action_log(),
         rows: StoredValue::new(rows.clone()),
         run,
         passwords: StoredValue::new(passwords.clone()),
         owner: Owner::current().unwrap_or_default(),
-    };
-    runner.pump();
+    });
+    runner.with_value(Runner::pump);
+    // The confirm button that started the run is gone: focus goes to the run's heading.
+    let heading = NodeRef::<html::H3>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
 
     let running = Memo::new(move |_| run.with(BulkRun::is_running));
     let summary = Memo::new(move |_| run.with(BulkRun::summary));
@@ -363,14 +370,10 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
         let passwords = passwords.clone();
         Memo::new(move |_| passwords.iter().filter(|p| p.with(Option::is_some)).count())
     };
-    let again = {
-        let runner = runner.clone();
-        move |change: fn(&mut BulkRun)| {
-            run.update(change);
-            runner.pump();
-        }
+    let again = move |change: fn(&mut BulkRun)| {
+        run.update(change);
+        runner.with_value(Runner::pump);
     };
-    let (retry, resume) = (again.clone(), again);
     let confirm_copy = RwSignal::new(false);
     let copy_status = RwSignal::new(String::new());
     let names: Vec<(String, i32)> = rows.iter().map(|r| (r.name(), r.certificate.id)).collect();
@@ -398,7 +401,7 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
             let count = lines.len();
             let csv = passwords_csv(&lines);
             confirm_copy.set(false);
-            copy_text(&csv, move |copied| {
+            copy_text(csv.expose(), move |copied| {
                 copy_status.set(if copied {
                     format!("{count} passwords were copied to the clipboard as CSV.")
                 } else {
@@ -409,6 +412,7 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
     };
 
     view! {
+        <h3 id="bulk-run-title" tabindex="-1" node_ref=heading>"The run"</h3>
         <p class="notice notice-warning"><strong>"Shown once — save them now. "</strong>
             "The portal does not keep these passwords: they are gone when you leave this view, and Keyfactor will not show them again."</p>
         <p role="status" id="bulk-summary" class="status-line">{move || summary.get().describe()}</p>
@@ -417,12 +421,12 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
                 <button type="button" class="secondary" on:click=move |_| run.update(BulkRun::stop)>"Stop after the requests under way"</button>
             </Show>
             <Show when=move || { !running.get() && failed.get() > 0 }>
-                <button type="button" on:click={ let retry = retry.clone(); move |_| retry(BulkRun::retry_failed) }>
+                <button type="button" on:click=move |_| again(BulkRun::retry_failed)>
                     {move || format!("Retry the {} failed", failed.get())}
                 </button>
             </Show>
             <Show when=move || { !running.get() && not_started.get() > 0 }>
-                <button type="button" on:click={ let resume = resume.clone(); move |_| resume(BulkRun::resume) }>
+                <button type="button" on:click=move |_| again(BulkRun::resume)>
                     {move || format!("Continue with the {} not started", not_started.get())}
                 </button>
             </Show>
