@@ -99,6 +99,14 @@ test('ten at once: one pending, one denied, one 500; per-row outcomes and jobs, 
     && decodeURIComponent(r.query).includes('ImportDate'));
   expect(lookups).toHaveLength(1);
 
+  // Reloading now would lose the passwords: the browser asks first, and the page stays when the user says no.
+  const asked = new Promise((resolve) => {
+    page.once('dialog', async (dialog) => { resolve(dialog.type()); await dialog.dismiss(); });
+  });
+  await page.reload({ timeout: 3_000 }).catch(() => {});
+  expect(await asked).toBe('beforeunload');
+  await expect(summary).toHaveText(/^10 certificates: 8 issued/);
+
   // Every password of the batch as CSV, only after saying yes.
   const web01 = rowOf(run, 'web01.eu.keyexample.com');
   await web01.getByRole('button', { name: 'Reveal' }).click();

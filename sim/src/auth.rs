@@ -42,7 +42,8 @@ pub const DEMO_USERS: &[DemoUser] = &[
         password: "alice-demo",
         role: Role::ApplicationOwner,
         email: "alice@keyexample.com",
-        description: "Application owner: sees, renews and replaces only the certificates she requested.",
+        description:
+            "Application owner: sees, renews and replaces only the certificates she requested.",
     },
     DemoUser {
         login: "helpdesk",

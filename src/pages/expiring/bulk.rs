@@ -370,6 +370,13 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
         let passwords = passwords.clone();
         Memo::new(move |_| passwords.iter().filter(|p| p.with(Option::is_some)).count())
     };
+    // Closing or reloading the tab would abort renewals under way and lose the passwords: the browser asks.
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if running.get_untracked() || with_password.get_untracked() > 0 {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || leaving.remove());
     let again = move |change: fn(&mut BulkRun)| {
         run.update(change);
         runner.with_value(Runner::pump);
