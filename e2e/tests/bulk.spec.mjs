@@ -26,8 +26,10 @@ const TEN = [
 const renewRequests = async (sim) => (await sim.requests()).filter((r) => r.method === 'POST' && r.path === RENEW);
 const rowOf = (table, name) => table.locator('tbody tr').filter({ has: table.page().getByRole('rowheader', { name, exact: true }) });
 
-async function tickAndPlan(page, names) {
+/** Ticks `names` on the 90-day list (after "Show more" when asked) and opens their plan. */
+async function tickAndPlan(page, names, { showMore = false } = {}) {
   const list = page.getByRole('table', { name: /certificates expiring in the next 90 days/ });
+  if (showMore) await page.getByRole('button', { name: /^Show more/ }).click();
   await expect(list.getByText('Reading…')).toHaveCount(0);
   for (const name of names) {
     await list.getByRole('checkbox', { name: `Tick ${name} for bulk renewal` }).check();
@@ -53,7 +55,7 @@ test('ten at once: one pending, one denied, one 500; per-row outcomes and jobs, 
   await expect(plan.locator('tbody th')).toHaveText(TEN);
   await expect(rowOf(plan, 'web01.eu.keyexample.com')).toContainText('One-click');
   await expect(rowOf(plan, 'web01.eu.keyexample.com').locator('td').nth(2)).toContainText(';');
-  await expect(rowOf(plan, 'api.eu.keyexample.com')).toContainText(/Seeded: its own enrollment pattern \d+ from ca02\.keyexample\.com\\CorpIssuingCA2/);
+  await expect(rowOf(plan, 'api.eu.keyexample.com')).toContainText(/Seeded: enrollment pattern \d+ from ca02\.keyexample\.com\\CorpIssuingCA2/);
   await expect(rowOf(plan, 'shop30.eu.keyexample.com').locator('td').nth(2)).toHaveText('none');
   await expect(page.getByText('10 will be renewed, 2 at a time; 0 left out.')).toBeVisible();
   await expectNoAxeViolations(page, 'bulk plan');
@@ -140,13 +142,7 @@ test('stop leaves rows not begun untouched; continue runs them; left-out rows ar
   await signIn(page, '/expiring?days=90', 'alice');
   await appReady(page);
   const names = ['web01.eu.keyexample.com', 'web05.ap.keyexample.com', 'shop30.eu.keyexample.com', 'app01.eu.keyexample.com', 'legacy-app.keyexample.com'];
-  const list = page.getByRole('table', { name: /certificates expiring in the next 90 days/ });
-  await page.getByRole('button', { name: /^Show more/ }).click();
-  await expect(list.getByText('Reading…')).toHaveCount(0);
-  for (const name of names) {
-    await list.getByRole('checkbox', { name: `Tick ${name} for bulk renewal` }).check();
-  }
-  await page.getByRole('button', { name: 'Renew the ticked certificates…' }).click();
+  await tickAndPlan(page, names, { showMore: true });
 
   // The retired template's certificate is left out, with the reason and a way to it.
   const plan = page.getByRole('table', { name: /The plan/ });
@@ -168,4 +164,34 @@ test('stop leaves rows not begun untouched; continue runs them; left-out rows ar
   await expect(summary).toHaveText('4 certificates: 4 issued, 0 pending approval, 0 denied, 0 failed');
   expect(await renewRequests(sim)).toHaveLength(4);
   await expectNoAxeViolations(page, 'bulk stopped and continued');
+});
+
+test("rows whose own template the user may not use take the batch's one CA and template, or stay out", async ({ page, sim }) => {
+  await sim.seedExpiring(40);
+  await signIn(page, '/expiring?days=90&q=.expiring.', 'alice');
+  await appReady(page);
+  // svc04 has a template only helpdesk may enroll with; svc00 is seeded with its own.
+  const names = ['svc00.expiring.keyexample.com', 'svc04.expiring.keyexample.com'];
+  await tickAndPlan(page, names);
+  const plan = page.getByRole('table', { name: /The plan/ });
+  await expect(rowOf(plan, 'svc04.expiring.keyexample.com')).toContainText('CA and template needed');
+  await expect(page.getByText('1 will be renewed, 2 at a time; 1 left out.')).toBeVisible();
+
+  // Half a choice is explained next to the missing field, and nothing is sent.
+  const choice = page.getByRole('group', { name: 'CA and template for the 1 that need one' });
+  await choice.getByLabel('Enrollment pattern').selectOption({ label: 'Web Server' });
+  await page.getByRole('button', { name: 'Renew 1 certificate', exact: true }).click();
+  await expect(choice.locator('#bulk-ca-error')).toContainText('Choose a certificate authority.');
+  expect(await renewRequests(sim)).toHaveLength(0);
+
+  await choice.getByLabel('Certificate authority').selectOption('ca01.keyexample.com\\CorpIssuingCA1');
+  await expect(rowOf(plan, 'svc04.expiring.keyexample.com')).toContainText(/Seeded: enrollment pattern \d+ from ca01\.keyexample\.com\\CorpIssuingCA1/);
+  await expectNoAxeViolations(page, 'bulk plan with a choice');
+  await page.getByRole('button', { name: 'Renew 2 certificates' }).click();
+  await expect(page.locator('#bulk-summary')).toHaveText(/^2 certificates: 2 issued/);
+  const bodies = (await renewRequests(sim)).map((r) => r.body);
+  expect(bodies).toHaveLength(2);
+  const chosen = bodies.filter((b) => b.CertificateAuthority === 'ca01.keyexample.com\\CorpIssuingCA1');
+  expect(chosen).toHaveLength(1);
+  expect(chosen[0].EnrollmentPatternId).toBeGreaterThan(0);
 });

@@ -794,7 +794,8 @@ fn add_generated(world: &mut World, rng: &mut impl Rng) {
 
 /// `POST /__sim/seed/expiring`: `count` more certificates (`svcNN.expiring.keyexample.com`), all expiring
 /// within the next 90 days, evenly spread, with a mix of renewal types (one-click where the key was kept,
-/// seeded otherwise, one template retired) and every third one installed in a store. The default seed is
+/// seeded otherwise, one template retired, every tenth a template only helpdesk may use) and every third one
+/// installed in a store. The default seed is
 /// untouched until this is called.
 pub fn add_expiring(world: &mut World, rng: &mut impl Rng, count: usize) {
     const TEMPLATES: [i32; 4] = [
@@ -805,7 +806,13 @@ pub fn add_expiring(world: &mut World, rng: &mut impl Rng, count: usize) {
     ];
     for index in 0..count {
         let common_name = format!("svc{index:02}.expiring.keyexample.com");
-        let template_id = TEMPLATES[index % TEMPLATES.len()];
+        // Every tenth (alice's) has a template application owners may not enroll with: renewing it needs
+        // another template, chosen by the user.
+        let template_id = if index % 10 == 4 {
+            TEMPLATE_DOMAIN_CONTROLLER
+        } else {
+            TEMPLATES[index % TEMPLATES.len()]
+        };
         let days_left = 2 + i64::try_from(index * 88 / count.max(1)).unwrap_or(88);
         let not_after = world.anchor + Duration::days(days_left) + Duration::hours(12);
         let archived_key = index % 2 == 0;

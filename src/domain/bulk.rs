@@ -55,6 +55,14 @@ impl RowRenewal {
         }
     }
 
+    /// The row with the user's one choice for the batch applied: only a row that needs a choice takes it.
+    pub fn with_choice(&self, choice: Option<&SeededChoice>) -> Self {
+        match (self, choice) {
+            (Self::NeedsChoice, Some(choice)) => Self::Seeded(choice.clone()),
+            _ => self.clone(),
+        }
+    }
+
     /// Whether the run renews this row.
     pub fn included(&self) -> bool {
         matches!(self, Self::OneClick | Self::Seeded(_))
@@ -758,6 +766,23 @@ mod tests {
         );
         assert_eq!(seeded["Template"], "WebServer2y");
         assert!(rows[2].renewal.request(3, stamp).is_none());
+
+        // The batch's one CA and template applies to the rows that need one, and to no other.
+        let chosen = SeededChoice {
+            certificate_authority: "ca01.keyexample.com\\CorpIssuingCA1".into(),
+            profile: EnrollmentProfile::Template("WebServer".into()),
+        };
+        assert_eq!(
+            rows[2].renewal.with_choice(Some(&chosen)),
+            RowRenewal::Seeded(chosen.clone())
+        );
+        assert_eq!(rows[2].renewal.with_choice(None), RowRenewal::NeedsChoice);
+        assert_eq!(
+            rows[0].renewal.with_choice(Some(&chosen)),
+            RowRenewal::OneClick
+        );
+        assert_eq!(rows[1].renewal.with_choice(Some(&chosen)), rows[1].renewal);
+        assert_eq!(rows[3].renewal.with_choice(Some(&chosen)), rows[3].renewal);
     }
 
     #[test]

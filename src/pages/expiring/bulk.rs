@@ -16,9 +16,11 @@ use crate::api::client::KeyfactorClient;
 use crate::api::enrollment::RenewOutcome;
 use crate::api::error::ApiError;
 use crate::api::models::{Certificate, CertificateRef, EnrollmentProfile};
+use crate::api::version::CommandVersion;
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
+use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::components::secret_value::{copy_text, SecretValue};
 use crate::domain::action_log::ActionKind;
@@ -27,7 +29,10 @@ use crate::domain::bulk::{
     RowState, Work, BULK_AT_ONCE,
 };
 use crate::domain::enrollment_choices::EnrollmentChoices;
-use crate::domain::renewal::{available_renewal_path, replace_request, RenewalPlan};
+use crate::domain::renewal::{
+    available_renewal_path, parse_authority, parse_profile, replace_request, RenewalPlan,
+    SeededChoice,
+};
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
 
@@ -38,7 +43,7 @@ async fn load_plan(
     client: KeyfactorClient,
     certificates: Vec<Certificate>,
     kinds: RwSignal<BTreeMap<i32, RenewalKind>>,
-) -> Result<Vec<PlannedRow>, ApiError> {
+) -> Result<(CommandVersion, Vec<PlannedRow>), ApiError> {
     let version = client.command_version().await?;
     let mut plans = BTreeMap::new();
     for certificate in &certificates {
@@ -64,7 +69,7 @@ async fn load_plan(
     } else {
         EnrollmentChoices::default()
     };
-    Ok(plan_rows(&certificates, &plans, &choices, version))
+    Ok((version, plan_rows(&certificates, &plans, &choices, version)))
 }
 
 #[component]
@@ -85,11 +90,11 @@ pub(super) fn BulkRenewal(
     let plan = LocalResource::new(move || load_plan(client.clone(), certificates.clone(), kinds));
     view! {
         <section aria-labelledby="bulk-title" class="bulk-renewal">
-            <h2 id="bulk-title" tabindex="-1" node_ref=heading>{format!("Renew {count} certificates")}</h2>
+            <h2 id="bulk-title" tabindex="-1" node_ref=heading>{format!("Renew {}", certificates_count(count))}</h2>
             <Transition fallback=|| view! { <p role="status">"Reading how each certificate can be renewed…"</p> }>
                 {move || Suspend::new(async move {
                     match plan.await {
-                        Ok(rows) => view! { <BulkPlan rows close /> }.into_any(),
+                        Ok((version, rows)) => view! { <BulkPlan version rows close /> }.into_any(),
                         Err(error) => view! {
                             <ApiErrorNotice error retry=Callback::new(move |()| plan.refetch()) />
                             <button type="button" class="secondary" on:click=move |_| close.run(false)>"Back to the list"</button>
@@ -98,6 +103,15 @@ pub(super) fn BulkRenewal(
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// "1 certificate", "2 certificates".
+fn certificates_count(n: usize) -> String {
+    if n == 1 {
+        "1 certificate".to_owned()
+    } else {
+        format!("{n} certificates")
     }
 }
 
@@ -110,13 +124,10 @@ fn renewal_text(renewal: &RowRenewal) -> String {
                 EnrollmentProfile::Template(name) => format!("template {name}"),
                 EnrollmentProfile::EnrollmentPattern(id) => format!("enrollment pattern {id}"),
             };
-            format!(
-                "Seeded: its own {profile} from {}",
-                choice.certificate_authority
-            )
+            format!("Seeded: {profile} from {}", choice.certificate_authority)
         }
         RowRenewal::NeedsChoice => {
-            "Left out: its template or CA is not one you may use here, so the choice is yours to make on its own page."
+            "CA and template needed: its own are not ones you may use. Choose them below for the batch, or renew it on its own."
                 .to_owned()
         }
         RowRenewal::NotRenewable { reason } => format!("Left out: {reason}"),
@@ -124,37 +135,93 @@ fn renewal_text(renewal: &RowRenewal) -> String {
 }
 
 #[component]
-fn BulkPlan(rows: Vec<PlannedRow>, close: Callback<bool>) -> impl IntoView {
+fn BulkPlan(
+    version: CommandVersion,
+    rows: Vec<PlannedRow>,
+    close: Callback<bool>,
+) -> impl IntoView {
     let started = RwSignal::new(None::<(Vec<PlannedRow>, bool)>);
     let start = Callback::new(move |choice| started.set(Some(choice)));
     move || match started.get() {
-        None => view! { <PlanStep rows=rows.clone() start close /> }.into_any(),
+        None => view! { <PlanStep version rows=rows.clone() start close /> }.into_any(),
         Some((rows, replace)) => view! { <BulkRunView rows replace close /> }.into_any(),
     }
 }
 
-/// The plan and its one confirmation: `start` gets the rows to renew and whether to Replace.
+/// The plan, the one CA and template for the rows that need one, and the confirmation: `start` gets the
+/// rows to renew and whether to Replace.
 #[component]
 fn PlanStep(
+    version: CommandVersion,
     rows: Vec<PlannedRow>,
     start: Callback<(Vec<PlannedRow>, bool)>,
     close: Callback<bool>,
 ) -> impl IntoView {
-    let included: Vec<PlannedRow> = rows
+    let needing = rows
         .iter()
-        .filter(|r| r.renewal.included())
-        .cloned()
-        .collect();
-    let (to_renew, left_out) = (included.len(), rows.len() - included.len());
-    let in_stores = included.iter().filter(|r| !r.stores.is_empty()).count();
+        .filter(|r| r.renewal == RowRenewal::NeedsChoice)
+        .count();
+    let ca = RwSignal::new(String::new());
+    let profile = RwSignal::new(String::new());
+    let tried = RwSignal::new(false);
+    let ca_result = Memo::new(move |_| ca.with(|raw| parse_authority(raw)));
+    let profile_result = Memo::new(move |_| profile.with(|raw| parse_profile(version, raw)));
+    // Both empty is a valid answer: those rows stay out of the batch.
+    let nothing_chosen =
+        move || ca.with(|c| c.trim().is_empty()) && profile.with(|p| p.trim().is_empty());
+    let choice = move || {
+        Some(SeededChoice {
+            certificate_authority: ca_result.get().ok()?,
+            profile: profile_result.get().ok()?,
+        })
+    };
+    let shown = move |error: Option<String>| {
+        (tried.get() && !nothing_chosen())
+            .then_some(error)
+            .flatten()
+    };
+    let ca_error = Signal::derive(move || shown(ca_result.get().err()));
+    let profile_error = Signal::derive(move || shown(profile_result.get().err()));
+    let rows = StoredValue::new(rows);
+    let planned = Memo::new(move |_| {
+        let choice = choice();
+        rows.with_value(|rows| {
+            rows.iter()
+                .map(|row| PlannedRow {
+                    renewal: row.renewal.with_choice(choice.as_ref()),
+                    ..row.clone()
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let count = move |which: fn(&PlannedRow) -> bool| {
+        planned.with(|p| p.iter().filter(|r| which(r)).count())
+    };
+    let to_renew = move || count(|r| r.renewal.included());
+    let in_stores = move || count(|r| r.renewal.included() && !r.stores.is_empty());
+    let total = move || planned.with(Vec::len);
     let replace = RwSignal::new(true);
-    let included = StoredValue::new(included);
+    let confirm = move |_| {
+        tried.set(true);
+        if !nothing_chosen() && choice().is_none() {
+            return;
+        }
+        let included = planned.with_untracked(|p| {
+            p.iter()
+                .filter(|r| r.renewal.included())
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        start.run((included, replace.get_untracked()));
+    };
     view! {
-        <p>{format!(
-            "{to_renew} will be renewed, {BULK_AT_ONCE} at a time; {left_out} left out. Each renewal issues a new certificate with a new PFX password, shown here once."
+        <p>{move || format!(
+            "{} will be renewed, {BULK_AT_ONCE} at a time; {} left out. Each renewal issues a new certificate with a new PFX password, shown here once.",
+            to_renew(),
+            total() - to_renew(),
         )}</p>
         <DataTable caption="The plan, soonest expiry first" headers=&["Certificate", "Expires", "Renewal", "Stores Replace would touch"]>
-            {rows.into_iter().map(|row| {
+            {move || planned.get().into_iter().map(|row| {
                 let link = (!row.renewal.included()).then(|| {
                     let id = row.certificate.id;
                     view! { " " <A href=href(&format!("/renew?id={id}"))>{format!("Renew {} on its own", row.name())}</A> }
@@ -174,19 +241,24 @@ fn PlanStep(
                 }
             }).collect_view()}
         </DataTable>
-        {(to_renew > 0).then(|| view! {
+        {(needing > 0).then(|| view! {
+            <fieldset class="bulk-choice">
+                <legend>{format!("CA and template for the {needing} that need one")}</legend>
+                <p class="field-hint">"One choice for all of them. Leave both empty to leave them out of the batch."</p>
+                <EnrollmentPickers version certificate_authority=ca profile ca_error profile_error id_prefix="bulk" />
+            </fieldset>
+        })}
+        <Show when=move || { to_renew() > 0 }>
             <div class="checkbox">
                 <input type="checkbox" id="bulk-replace" prop:checked=move || replace.get()
                     on:change:target=move |ev| replace.set(ev.target().checked()) />
-                <label for="bulk-replace">{format!("Then replace each old certificate in the stores that hold it ({in_stores} of {to_renew} are in a store)")}</label>
+                <label for="bulk-replace">{move || format!("Then replace each old certificate in the stores that hold it ({} of {} are in a store)", in_stores(), to_renew())}</label>
             </div>
-        })}
+        </Show>
         <div class="button-row">
-            {(to_renew > 0).then(|| view! {
-                <button type="button" on:click=move |_| start.run((included.get_value(), replace.get_untracked()))>
-                    {format!("Renew {to_renew} certificates")}
-                </button>
-            })}
+            <Show when=move || { to_renew() > 0 }>
+                <button type="button" on:click=confirm>{move || format!("Renew {}", certificates_count(to_renew()))}</button>
+            </Show>
             <button type="button" class="secondary" on:click=move |_| close.run(false)>"Back to the list"</button>
         </div>
     }
