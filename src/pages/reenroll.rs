@@ -259,12 +259,13 @@ pub fn ReenrollForm(
     let touched_subject = RwSignal::new(false);
     let touched_alias = RwSignal::new(false);
 
-    // Secrets live only in these signals: wipe them when the form goes away.
+    // Secrets live only in these signals: wipe them when the form goes away (untracked: the fields showing
+    // them are going away too and must not re-render).
     on_cleanup({
         let values = values.clone();
         move || {
             for value in values {
-                value.try_set(String::new());
+                value.try_update_untracked(std::mem::take);
             }
         }
     });

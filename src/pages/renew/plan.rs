@@ -176,8 +176,9 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     );
     // Held here only, in memory: moved out of the answer, wiped when the result or this view goes away.
     let password = RwSignal::new(None::<SecretString>);
+    // Untracked: the views showing it are going away too and must not re-render.
     on_cleanup(move || {
-        password.try_set(None);
+        password.try_update_untracked(Option::take);
     });
     Effect::new(move |_| {
         renew.version().track();
