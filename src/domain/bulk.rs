@@ -224,20 +224,9 @@ pub enum RowState {
     Renewing,
     /// The run was stopped before this row began; nothing was sent for it.
     NotStarted,
-    Pending {
-        request_id: Option<i32>,
-        message: String,
-    },
-    Denied {
-        message: String,
-    },
-    Failed {
-        message: String,
-        unconfirmed_since: Option<DateTime<Utc>>,
-    },
-    AlreadyRenewed {
-        certificate_id: i32,
-    },
+    /// The renewal ended without a certificate to install: pending, denied, failed or already renewed
+    /// (an issued one moves on to the states below).
+    Ended(RenewalAnswer),
     /// Issued, and either in no store or the user did not ask for Replace.
     Issued(Renewed),
     ReplaceQueued(Renewed),
@@ -284,13 +273,13 @@ impl RowState {
             Self::Queued => "Queued".to_owned(),
             Self::Renewing => "Renewing…".to_owned(),
             Self::NotStarted => "Not started (the run was stopped)".to_owned(),
-            Self::Pending { .. } => "Pending approval".to_owned(),
-            Self::Denied { .. } => "Denied".to_owned(),
-            Self::Failed { .. } => "Failed".to_owned(),
-            Self::AlreadyRenewed { certificate_id } => {
+            Self::Ended(RenewalAnswer::Pending { .. }) => "Pending approval".to_owned(),
+            Self::Ended(RenewalAnswer::Denied { .. }) => "Denied".to_owned(),
+            Self::Ended(RenewalAnswer::Failed { .. }) => "Failed".to_owned(),
+            Self::Ended(RenewalAnswer::AlreadyRenewed { certificate_id }) => {
                 format!("Already renewed (certificate {certificate_id})")
             }
-            Self::Issued(_) => "Issued".to_owned(),
+            Self::Issued(_) | Self::Ended(RenewalAnswer::Issued(_)) => "Issued".to_owned(),
             Self::ReplaceQueued(_) => "Issued, Replace queued".to_owned(),
             Self::Replacing(_) => "Issued, replacing…".to_owned(),
             Self::ReplaceNotStarted(_) => "Issued, not replaced (the run was stopped)".to_owned(),
@@ -308,13 +297,15 @@ impl RowState {
     /// Keyfactor's or the portal's explanation, where there is one.
     pub fn message(&self) -> Option<&str> {
         match self {
-            Self::Pending { message, .. }
-            | Self::Denied { message }
-            | Self::Failed { message, .. }
+            Self::Ended(
+                RenewalAnswer::Pending { message, .. }
+                | RenewalAnswer::Denied { message }
+                | RenewalAnswer::Failed { message, .. },
+            )
             | Self::ReplaceFailed { message, .. } => {
                 Some(message.as_str()).filter(|m| !m.is_empty())
             }
-            Self::AlreadyRenewed { .. } => Some(
+            Self::Ended(RenewalAnswer::AlreadyRenewed { .. }) => Some(
                 "An earlier attempt, whose answer was lost, had issued it; its PFX password never reached this page.",
             ),
             _ => None,
@@ -471,24 +462,7 @@ impl BulkRun {
             }
             RenewalAnswer::Issued(renewed) if replace => RowState::ReplaceQueued(renewed),
             RenewalAnswer::Issued(renewed) => RowState::Issued(renewed),
-            RenewalAnswer::Pending {
-                request_id,
-                message,
-            } => RowState::Pending {
-                request_id,
-                message,
-            },
-            RenewalAnswer::Denied { message } => RowState::Denied { message },
-            RenewalAnswer::Failed {
-                message,
-                unconfirmed_since,
-            } => RowState::Failed {
-                message,
-                unconfirmed_since,
-            },
-            RenewalAnswer::AlreadyRenewed { certificate_id } => {
-                RowState::AlreadyRenewed { certificate_id }
-            }
+            ended => RowState::Ended(ended),
         };
     }
 
@@ -546,7 +520,7 @@ impl BulkRun {
         self.stopped = false;
         for row in &mut self.rows {
             *row = match std::mem::replace(row, RowState::Queued) {
-                RowState::Failed { .. } => RowState::Queued,
+                RowState::Ended(RenewalAnswer::Failed { .. }) => RowState::Queued,
                 RowState::ReplaceFailed { renewed, .. } => RowState::ReplaceQueued(renewed),
                 other => other,
             };
@@ -561,7 +535,12 @@ impl BulkRun {
     pub fn failed_count(&self) -> usize {
         self.rows
             .iter()
-            .filter(|r| matches!(r, RowState::Failed { .. } | RowState::ReplaceFailed { .. }))
+            .filter(|r| {
+                matches!(
+                    r,
+                    RowState::Ended(RenewalAnswer::Failed { .. }) | RowState::ReplaceFailed { .. }
+                )
+            })
             .count()
     }
 
@@ -581,10 +560,14 @@ impl BulkRun {
             match row {
                 RowState::Queued | RowState::Renewing => summary.in_progress += 1,
                 RowState::NotStarted => summary.not_started += 1,
-                RowState::Pending { .. } => summary.pending += 1,
-                RowState::Denied { .. } => summary.denied += 1,
-                RowState::Failed { .. } => summary.failed += 1,
-                RowState::AlreadyRenewed { .. } => summary.issued += 1,
+                RowState::Ended(answer) => match answer {
+                    RenewalAnswer::Pending { .. } => summary.pending += 1,
+                    RenewalAnswer::Denied { .. } => summary.denied += 1,
+                    RenewalAnswer::Failed { .. } => summary.failed += 1,
+                    RenewalAnswer::AlreadyRenewed { .. } | RenewalAnswer::Issued(_) => {
+                        summary.issued += 1
+                    }
+                },
                 RowState::Issued(_) | RowState::ReplaceNotStarted(_) => summary.issued += 1,
                 RowState::ReplaceQueued(_) | RowState::Replacing(_) => {
                     summary.issued += 1;
@@ -905,9 +888,9 @@ mod tests {
         run.retry_failed();
         assert_eq!(
             run.row(2),
-            Some(&RowState::Denied {
+            Some(&RowState::Ended(RenewalAnswer::Denied {
                 message: "no".into()
-            })
+            }))
         );
         assert_eq!(run.start_next(), Some((0, Work::Replace)));
         assert_eq!(run.start_next(), Some((1, Work::Renew)));

@@ -557,8 +557,12 @@ fn BulkRow(
     let stores = row.stores.clone();
     let new_certificate = move || {
         state.with(|s| match s {
-            RowState::Pending { request_id, .. } => request_id.map(|id| format!("request {id}")),
-            RowState::AlreadyRenewed { certificate_id } => Some(format!("ID {certificate_id}")),
+            RowState::Ended(RenewalAnswer::Pending { request_id, .. }) => {
+                request_id.map(|id| format!("request {id}"))
+            }
+            RowState::Ended(RenewalAnswer::AlreadyRenewed { certificate_id }) => {
+                Some(format!("ID {certificate_id}"))
+            }
             other => other.renewed().map(|r| {
                 let request = r
                     .request_id
