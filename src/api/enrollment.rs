@@ -5,14 +5,14 @@ use chrono::{DateTime, Utc};
 use super::client::KeyfactorClient;
 use super::error::ApiError;
 use super::models::{
-    AvailableRenewal, Certificate, EnrollmentContext, EnrollmentManagementRequest,
+    AvailableRenewal, Certificate, CertificateRef, EnrollmentContext, EnrollmentManagementRequest,
     EnrollmentManagementResponse, ExistingEnrollmentManagementRequest, RenewalRequest,
     RenewalResponse,
 };
 use super::query::ListQuery;
 use super::version::CommandVersion;
 use crate::domain::enrollment_choices::EnrollmentChoices;
-use crate::domain::renewal::renewed_since_conditions;
+use crate::domain::renewal::{available_renewal_path, renewed_since_conditions, RenewalPlan};
 
 /// What a renewal submit led to.
 #[derive(Clone)]
@@ -28,10 +28,16 @@ pub const REPLACE_PATH: &str = "Enrollment/PFX/Replace";
 pub const DEPLOY_PATH: &str = "Enrollment/PFX/Deploy";
 
 impl KeyfactorClient {
-    /// `GET /Enrollment/AvailableRenewal/Id/{id}` or `…/Thumbprint/{thumbprint}`; `path` from
-    /// `domain::renewal::available_renewal_path`.
-    pub async fn available_renewal(&self, path: &str) -> Result<AvailableRenewal, ApiError> {
-        self.get_json(path, &[]).await
+    /// Which renewal Keyfactor offers for a certificate: `GET /Enrollment/AvailableRenewal/Id/{id}` or
+    /// `…/Thumbprint/{thumbprint}`.
+    pub async fn renewal_plan(
+        &self,
+        certificate: &CertificateRef,
+    ) -> Result<RenewalPlan, ApiError> {
+        let available: AvailableRenewal = self
+            .get_json(&available_renewal_path(certificate), &[])
+            .await?;
+        Ok(RenewalPlan::from_available(&available))
     }
 
     /// `POST /Enrollment/Renew`. Never retried: a second request would issue a second certificate.

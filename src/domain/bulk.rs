@@ -490,41 +490,40 @@ impl BulkRun {
         };
     }
 
+    /// Sets whether the run is stopped and moves every row through `change`.
+    fn restate(&mut self, stopped: bool, change: fn(RowState) -> RowState) {
+        self.stopped = stopped;
+        for row in &mut self.rows {
+            *row = change(std::mem::replace(row, RowState::Queued));
+        }
+    }
+
     /// Sends nothing more: rows that had not begun stay untouched; requests under way finish.
     pub fn stop(&mut self) {
-        self.stopped = true;
-        for row in &mut self.rows {
-            *row = match std::mem::replace(row, RowState::Queued) {
-                RowState::Queued => RowState::NotStarted,
-                RowState::ReplaceQueued(renewed) => RowState::ReplaceNotStarted(renewed),
-                other => other,
-            };
-        }
+        self.restate(true, |row| match row {
+            RowState::Queued => RowState::NotStarted,
+            RowState::ReplaceQueued(renewed) => RowState::ReplaceNotStarted(renewed),
+            other => other,
+        });
     }
 
     /// Queues the rows a stop left untouched.
     pub fn resume(&mut self) {
-        self.stopped = false;
-        for row in &mut self.rows {
-            *row = match std::mem::replace(row, RowState::Queued) {
-                RowState::NotStarted => RowState::Queued,
-                RowState::ReplaceNotStarted(renewed) => RowState::ReplaceQueued(renewed),
-                other => other,
-            };
-        }
+        self.restate(false, |row| match row {
+            RowState::NotStarted => RowState::Queued,
+            RowState::ReplaceNotStarted(renewed) => RowState::ReplaceQueued(renewed),
+            other => other,
+        });
     }
 
     /// Queues the failed rows again: a failed renewal is renewed again (after looking for the earlier
     /// attempt's certificate when its answer was lost), a failed Replace is replaced again.
     pub fn retry_failed(&mut self) {
-        self.stopped = false;
-        for row in &mut self.rows {
-            *row = match std::mem::replace(row, RowState::Queued) {
-                RowState::Ended(RenewalAnswer::Failed { .. }) => RowState::Queued,
-                RowState::ReplaceFailed { renewed, .. } => RowState::ReplaceQueued(renewed),
-                other => other,
-            };
-        }
+        self.restate(false, |row| match row {
+            RowState::Ended(RenewalAnswer::Failed { .. }) => RowState::Queued,
+            RowState::ReplaceFailed { renewed, .. } => RowState::ReplaceQueued(renewed),
+            other => other,
+        });
     }
 
     /// When a retry of row `index` should first look for an earlier attempt's certificate.

@@ -30,8 +30,7 @@ use crate::domain::bulk::{
 };
 use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{
-    available_renewal_path, parse_authority, parse_profile, replace_request, RenewalPlan,
-    SeededChoice,
+    parse_authority, parse_profile, replace_request, RenewalPlan, SeededChoice,
 };
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
@@ -53,14 +52,14 @@ async fn load_plan(
         });
         let plan = match known {
             Some(plan) => plan,
-            None => {
-                let path = available_renewal_path(&CertificateRef::Id(certificate.id));
-                match client.available_renewal(&path).await {
-                    Ok(available) => RenewalPlan::from_available(&available),
-                    Err(ApiError::Cancelled) => return Err(ApiError::Cancelled),
-                    Err(_) => continue,
-                }
-            }
+            None => match client
+                .renewal_plan(&CertificateRef::Id(certificate.id))
+                .await
+            {
+                Ok(plan) => plan,
+                Err(ApiError::Cancelled) => return Err(ApiError::Cancelled),
+                Err(_) => continue,
+            },
         };
         plans.insert(certificate.id, plan);
     }

@@ -28,7 +28,7 @@ use crate::domain::expiring::{
     choices, expiring_list, plan_label, store_count, weekly_counts, ExpiringFilter, ExpiryWindow,
     TIMELINE_WEEKS, WINDOW_CHOICES,
 };
-use crate::domain::renewal::{available_renewal_path, days_left, RenewalPlan};
+use crate::domain::renewal::{days_left, RenewalPlan};
 
 use bulk::BulkRenewal;
 
@@ -347,9 +347,8 @@ fn read_renewal_kinds(
             loop {
                 let next = queue.borrow_mut().pop_front();
                 let Some(id) = next else { break };
-                let path = available_renewal_path(&CertificateRef::Id(id));
-                let kind = match client.available_renewal(&path).await {
-                    Ok(available) => RenewalKind::Known(RenewalPlan::from_available(&available)),
+                let kind = match client.renewal_plan(&CertificateRef::Id(id)).await {
+                    Ok(plan) => RenewalKind::Known(plan),
                     Err(_) => RenewalKind::Unknown,
                 };
                 kinds.try_update(|known| known.insert(id, kind));

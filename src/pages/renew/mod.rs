@@ -17,8 +17,8 @@ use crate::api::query::ListQuery;
 use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
 use crate::domain::renewal::{
-    available_renewal_path, installed_locations, parse_certificate_ref, prefill_from_query,
-    thumbprint_condition, InstalledLocation, Prefill, RenewalPlan,
+    installed_locations, parse_certificate_ref, prefill_from_query, thumbprint_condition,
+    InstalledLocation, Prefill, RenewalPlan,
 };
 use crate::domain::Guid;
 
@@ -60,9 +60,7 @@ async fn load_plan(
     reference: CertificateRef,
 ) -> Result<PlanData, ApiError> {
     let version = client.command_version().await?;
-    let available = client
-        .available_renewal(&available_renewal_path(&reference))
-        .await?;
+    let plan = client.renewal_plan(&reference).await?;
     let certificate = find_certificate(&client, &reference).await?;
     let (stores, agents, agents_problem) = if certificate.locations.is_empty() {
         (Vec::new(), Vec::new(), None)
@@ -74,7 +72,7 @@ async fn load_plan(
     };
     Ok(PlanData {
         locations: installed_locations(&certificate.locations, &stores, &agents),
-        plan: RenewalPlan::from_available(&available),
+        plan,
         reference,
         version,
         certificate,
