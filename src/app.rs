@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::api::client::KeyfactorClient;
 use crate::components::basic_sign_in::BasicSignInGate;
+use crate::components::collection_notice::CollectionNotice;
 use crate::components::session_banner::SessionBanner;
 use crate::config::{self, ConfigError, RuntimeConfig};
 use crate::hooks::use_action_log::ActionLog;
@@ -77,6 +78,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <li><A href=href("/activity")>"This session"</A></li>
                     </ul>
                 </nav>
+                <CollectionNotice />
             </header>
             <SessionBanner />
             <main id="main" tabindex="-1">

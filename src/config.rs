@@ -5,6 +5,7 @@ use serde::Deserialize;
 use std::fmt;
 
 use crate::api::version::CommandVersion;
+use crate::domain::collection::CollectionId;
 use crate::domain::job_tracking::TrackingLimits;
 use crate::domain::polling::PollSchedule;
 
@@ -41,6 +42,8 @@ pub struct RuntimeConfig {
     pub poll_max_interval_ms: u32,
     /// When job tracking stops searching and when an orchestrator counts as offline.
     pub tracking: TrackingLimits,
+    /// The certificate collection to ask in, for users whose permissions are granted per collection.
+    pub collection: Option<CollectionId>,
 }
 
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
@@ -72,6 +75,8 @@ struct RawConfig {
     job_search_limit_s: u32,
     #[serde(default = "default_orchestrator_offline_after")]
     orchestrator_offline_after_s: u32,
+    #[serde(default)]
+    collection_id: Option<u32>,
 }
 
 fn default_api_base() -> String {
@@ -186,6 +191,11 @@ impl RuntimeConfig {
                 ))
             })?),
         };
+        let collection = raw
+            .collection_id
+            .map(CollectionId::new)
+            .transpose()
+            .map_err(|e| ConfigError::Invalid(format!("collection_id: {e}")))?;
         let mut api_base = api_base.to_owned();
         if !api_base.ends_with('/') {
             api_base.push('/');
@@ -205,6 +215,7 @@ impl RuntimeConfig {
                 ),
                 ..TrackingLimits::default()
             },
+            collection,
         })
     }
 
@@ -267,6 +278,9 @@ mod tests {
         assert_eq!(cfg.auth, AuthMode::Basic);
         assert_eq!(cfg.request_timeout_ms, 30_000);
         assert_eq!(cfg.api_version, "1");
+        assert_eq!(cfg.collection, None);
+        let scoped = RuntimeConfig::from_json(r#"{"collection_id":12}"#).unwrap();
+        assert_eq!(scoped.collection.map(CollectionId::get), Some(12));
     }
 
     #[test]
@@ -280,6 +294,11 @@ mod tests {
             (r#"{"request_timeout_ms":5}"#, "between 1000 and 600000"),
             (r#"{"command_version":"latest"}"#, "command_version"),
             (r#"{"api_bse":"x"}"#, "unknown field"),
+            (
+                r#"{"collection_id":0}"#,
+                "collection_id: Certificate collections are numbered from 1",
+            ),
+            (r#"{"collection_id":"7"}"#, "invalid type"),
             ("<html>", "expected value"),
         ] {
             let err = RuntimeConfig::from_json(json).unwrap_err().to_string();

@@ -160,7 +160,11 @@ proptest! {
     #[test]
     fn certificate_authority_never_panics_and_round_trips(raw in input()) {
         if let Ok(ca) = CertificateAuthority::parse(&raw) {
-            prop_assert_eq!(ca.as_str(), format!("{}\\{}", ca.host(), ca.logical_name()));
+            let written = match ca.host() {
+                Some(host) => format!("{host}\\{}", ca.logical_name()),
+                None => ca.logical_name().to_owned(),
+            };
+            prop_assert_eq!(ca.as_str(), written);
             prop_assert_eq!(CertificateAuthority::parse(&ca.to_string()), Ok(ca));
         }
     }
@@ -170,12 +174,15 @@ proptest! {
         labels in vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,20}[a-zA-Z0-9])?", 1..5),
         logical_name in logical_name(),
     ) {
-        let host = labels.join(".");
-        let ca = CertificateAuthority::parse(&format!("{host}\\{logical_name}"));
-        prop_assert!(ca.is_ok(), "{:?}", ca);
-        let ca = ca.expect("checked above");
-        prop_assert_eq!(ca.host(), host.as_str());
-        prop_assert_eq!(ca.logical_name(), logical_name.as_str());
+        let name = labels.join(".");
+        // As a DNS name and as the URL of a CA gateway, the forms real servers hand out.
+        for host in [name.clone(), format!("https://{name}:8443/AnyGatewayREST/{}", labels[0])] {
+            let ca = CertificateAuthority::parse(&format!("{host}\\{logical_name}"));
+            prop_assert!(ca.is_ok(), "{:?}", ca);
+            let ca = ca.expect("checked above");
+            prop_assert_eq!(ca.host(), Some(host.as_str()));
+            prop_assert_eq!(ca.logical_name(), logical_name.as_str());
+        }
     }
 
     // ---- template ----

@@ -18,8 +18,10 @@ fn with_locations() -> (String, String) {
 impl KeyfactorClient {
     /// `GET /Certificates/{id}?includeLocations=true`: one certificate and where it is installed.
     pub async fn certificate_with_locations(&self, id: i32) -> Result<Certificate, ApiError> {
-        self.get_json(&format!("Certificates/{id}"), &[with_locations()])
-            .await
+        let mut params = vec![with_locations()];
+        params.extend(self.collection_query());
+        let answer = self.get_json(&format!("Certificates/{id}"), &params).await;
+        self.explain_collection_refusal(answer)
     }
 
     /// Every certificate `query` matches: page after page (`PageReturned`, `ReturnLimit`) until a short one.
@@ -47,7 +49,11 @@ impl KeyfactorClient {
         &self,
         query: &ListQuery,
     ) -> Result<Vec<Certificate>, ApiError> {
-        self.get_page(ListEndpoint::Certificates, query, &[with_locations()])
-            .await
+        let mut params = vec![with_locations()];
+        params.extend(self.collection_query());
+        let answer = self
+            .get_page(ListEndpoint::Certificates, query, &params)
+            .await;
+        self.explain_collection_refusal(answer)
     }
 }

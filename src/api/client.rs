@@ -16,6 +16,7 @@ use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
 use super::query::{ListEndpoint, ListQuery};
 use super::version::CommandVersion;
 use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
+use crate::domain::collection::{refusal_hint, CollectionId};
 use crate::domain::credentials::BasicCredentials;
 
 const PRODUCT_VERSION_HEADER: &str = "x-keyfactor-product-version";
@@ -40,6 +41,8 @@ pub struct KeyfactorClient {
     credentials: RwSignal<Option<BasicCredentials>>,
     detected_version: RwSignal<Option<CommandVersion>>,
     session: RwSignal<SessionState>,
+    /// Sent as `collectionId` where the spec takes it; see `crate::domain::collection`.
+    collection: RwSignal<Option<CollectionId>>,
 }
 
 /// What `send` read off the wire, before interpretation.
@@ -77,7 +80,44 @@ impl KeyfactorClient {
             credentials: RwSignal::new(None),
             detected_version: RwSignal::new(None),
             session: RwSignal::new(SessionState::Active),
+            collection: RwSignal::new(config.collection),
         }
+    }
+
+    /// The certificate collection requests are made in (config.json's, or the opened link's).
+    pub fn collection(&self) -> ReadSignal<Option<CollectionId>> {
+        self.collection.read_only()
+    }
+
+    pub fn set_collection(&self, collection: Option<CollectionId>) {
+        self.collection.set(collection);
+    }
+
+    /// `collectionId`, for the operations whose spec takes it, when there is a collection.
+    pub(super) fn collection_query(&self) -> Vec<(String, String)> {
+        self.collection
+            .get_untracked()
+            .map(|id| ("collectionId".to_owned(), id.to_string()))
+            .into_iter()
+            .collect()
+    }
+
+    /// A 403 from a collection-scoped operation says whether a collection was asked in, and how to ask
+    /// in one if not.
+    pub(super) fn explain_collection_refusal<T>(
+        &self,
+        result: Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        result.map_err(|error| match error {
+            ApiError::Forbidden { message } => ApiError::Forbidden {
+                message: format!(
+                    "{}{}",
+                    message.trim_end_matches('.'),
+                    refusal_hint(self.collection.get_untracked())
+                ),
+            },
+            other => other,
+        })
     }
 
     pub fn auth_mode(&self) -> AuthMode {

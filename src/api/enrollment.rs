@@ -34,15 +34,22 @@ impl KeyfactorClient {
         &self,
         certificate: &CertificateRef,
     ) -> Result<RenewalPlan, ApiError> {
-        let available: AvailableRenewal = self
-            .get_json(&available_renewal_path(certificate), &[])
-            .await?;
+        let answer = self
+            .get_json(
+                &available_renewal_path(certificate),
+                &self.collection_query(),
+            )
+            .await;
+        let available: AvailableRenewal = self.explain_collection_refusal(answer)?;
         Ok(RenewalPlan::from_available(&available))
     }
 
     /// `POST /Enrollment/Renew`. Never retried: a second request would issue a second certificate.
     pub async fn renew(&self, request: &RenewalRequest) -> Result<RenewalResponse, ApiError> {
-        self.post_json(RENEW_PATH, &[], request).await
+        let answer = self
+            .post_json(RENEW_PATH, &self.collection_query(), request)
+            .await;
+        self.explain_collection_refusal(answer)
     }
 
     /// Renews `original`, unless a renewal sent at `unconfirmed` (whose answer was lost) is found to

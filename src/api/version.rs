@@ -28,8 +28,10 @@ pub struct VersionParseError(String);
 impl FromStr for CommandVersion {
     type Err = VersionParseError;
 
-    /// Config strings (`"10"`, `"25.1"`) and the `x-keyfactor-product-version` header (`"25.1.1.0"`):
-    /// a missing minor is 0, parts after the minor are ignored.
+    /// Config strings (`"10"`, `"25.1"`) and the `x-keyfactor-product-version` header, which real servers
+    /// send as `25.4.1+<build hash>`, `25.5.1` or four parts like `10.5.0.0` (docs/observed/README.md,
+    /// divergence 16): SemVer build metadata is dropped, a missing minor is 0, parts after the minor are
+    /// ignored.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let error = || VersionParseError(text.to_owned());
         let number = |part: &str| -> Result<u32, VersionParseError> {
@@ -39,7 +41,8 @@ impl FromStr for CommandVersion {
             }
             part.parse().map_err(|_| error())
         };
-        let mut parts = text.trim().split('.');
+        let release = text.trim().split('+').next().unwrap_or_default();
+        let mut parts = release.split('.');
         let major = number(parts.next().unwrap_or_default())?;
         let minor = parts.next().map_or(Ok(0), number)?;
         Ok(Self { major, minor })
@@ -79,6 +82,25 @@ impl fmt::Display for CommandVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recorded_product_version_headers_parse() {
+        for (header, major, minor) in [
+            ("25.4.1+dc0db2c8af1baf68b4c0043ec0f0f41a77aee11e", 25, 4),
+            ("25.5.1", 25, 5),
+            ("10.5.0.0", 10, 5),
+            (" 24.4 ", 24, 4),
+            ("11+build.7", 11, 0),
+        ] {
+            assert_eq!(
+                CommandVersion::from_header(Some(header)),
+                CommandVersion { major, minor },
+                "{header}"
+            );
+        }
+        assert!("25.x".parse::<CommandVersion>().is_err());
+        assert!("+25".parse::<CommandVersion>().is_err());
+    }
 
     fn version(major: u32, minor: u32) -> CommandVersion {
         CommandVersion { major, minor }

@@ -4,13 +4,11 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::{JobPhase, JobTarget};
 use crate::domain::renewal::InstalledLocation;
 use crate::domain::Guid;
 use crate::hooks::use_job_polling::{use_job_polling, JobPolling};
-
-/// `JobType` of the jobs Replace and Deploy create.
-const MANAGEMENT_JOB_TYPE: &str = "Management";
 
 /// The store as people name it: machine and path.
 pub fn store_label(location: &InstalledLocation) -> String {
@@ -23,13 +21,13 @@ fn follow(location: &InstalledLocation, submitted_at: DateTime<Utc>) -> JobPolli
         .orchestrator
         .as_ref()
         .and_then(|o| Guid::parse(&o.agent_id).ok());
-    let target = JobTarget {
-        job_type: MANAGEMENT_JOB_TYPE.to_owned(),
+    use_job_polling(JobTarget {
+        category: JobCategory::Management,
         client_machine: location.machine.clone(),
         store_path: location.path.clone(),
+        agent_id,
         submitted_at,
-    };
-    use_job_polling(target, agent_id)
+    })
 }
 
 /// The job's status (a live region) and, once there is one, its message or the last read's problem.

@@ -11,7 +11,6 @@ use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, Verdict};
-use crate::domain::Guid;
 use crate::hooks::use_job_polling::use_job_polling;
 
 /// The steps of the line, with the phase step (see `JobPhase::step`) each one stands for.
@@ -25,12 +24,11 @@ fn time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// Starts following the job when mounted and stops when unmounted. `agent_id` (the store's orchestrator)
-/// lets a waiting job be explained by an orchestrator that has not checked in.
+/// Starts following the job when mounted and stops when unmounted. The target's orchestrator lets a
+/// waiting job be explained by an orchestrator that has not checked in.
 #[component]
 pub fn JobTimeline(
     target: JobTarget,
-    agent_id: Option<Guid>,
     /// Heading text; the heading is an `<h2>`.
     #[prop(into)]
     heading: String,
@@ -43,12 +41,12 @@ pub fn JobTimeline(
     let searched = target.search_description(&config.tracking);
     let summary = format!(
         "{} job on {} ({}), submitted {}",
-        target.job_type,
+        target.category.name(),
         target.client_machine,
         target.store_path,
         time(target.submitted_at)
     );
-    let polling = use_job_polling(target, agent_id);
+    let polling = use_job_polling(target);
     let phase = Memo::new(move |_| polling.observation.with(|o| o.phase.clone()));
     let check_again = polling.check_again;
 

@@ -1,4 +1,9 @@
-//! Certificate authority as renew and reenrollment requests take it: `hostname\logical-name`.
+//! Certificate authority as renew and reenrollment requests take it: `host\logical-name`, where the host
+//! is a DNS name or, for CAs behind a gateway, a URL (`http://ejbca-ca.example:8082/ejbca\Sub-CA`,
+//! recorded on Command 25.4.1; docs/observed/README.md, divergence 13), split on the last backslash. A
+//! logical name alone is accepted too: Command 25.x enrolled with `"CertificateAuthority":"Sub-CA"`, and
+//! whether `Context/My` names CAs with their host is not known, so a name Keyfactor handed out is never
+//! refused here; Command has the last word.
 
 use std::fmt;
 
@@ -8,21 +13,22 @@ const MAX_HOST_CHARS: usize = 253;
 const MAX_LABEL_CHARS: usize = 63;
 const MAX_LOGICAL_NAME_CHARS: usize = 64;
 
-/// A CA reference `host\logical-name` (Keyfactor's `HostName` + `\` + `LogicalName`).
-/// In JSON the single backslash is written `\\`; serde does that.
+/// Longest URL-shaped host accepted (well above any real gateway address).
+const MAX_URL_HOST_CHARS: usize = 2048;
+
+/// A CA reference `host\logical-name` (Keyfactor's `HostName` + `\` + `LogicalName`), or the logical
+/// name alone. In JSON the single backslash is written `\\`; serde does that.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CertificateAuthority {
     value: String,
-    /// Byte index of the one backslash in `value`.
-    separator: usize,
+    /// Byte index of the backslash in `value`; `None` for a logical name alone.
+    separator: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CertificateAuthorityError {
     #[error("Enter the certificate authority as host\\logical-name, e.g. ca01.corp.local\\CorpIssuingCA.")]
     Empty,
-    #[error("Use the form host\\logical-name, e.g. ca01.corp.local\\CorpIssuingCA.")]
-    MissingBackslash,
     #[error("Use a backslash (\\), not a forward slash (/), between the host and the logical name, e.g. ca01.corp.local\\CorpIssuingCA.")]
     ForwardSlash,
     #[error("Use a single backslash between the host and the logical name; a double backslash is only how JSON writes it.")]
@@ -49,6 +55,8 @@ pub enum CertificateAuthorityError {
     HostLabelHyphen { label: String },
     #[error("The host name is {length} characters; DNS names can have at most 253.")]
     HostTooLong { length: usize },
+    #[error("The host {} starts like a web address but is not one: use http(s)://name[:port][/path].", excerpt(.host))]
+    HostUrl { host: String },
     #[error("The logical name is {length} characters; at most 64 are allowed.")]
     LogicalNameTooLong { length: usize },
     #[error("The logical name contains {}, which is not allowed.", describe_char(*.character))]
@@ -61,15 +69,19 @@ impl CertificateAuthority {
         if text.is_empty() {
             return Err(CertificateAuthorityError::Empty);
         }
-        let Some((host, logical_name)) = text.split_once('\\') else {
-            return Err(if text.contains('/') {
-                CertificateAuthorityError::ForwardSlash
-            } else {
-                CertificateAuthorityError::MissingBackslash
+        let Some((host, logical_name)) = text.rsplit_once('\\') else {
+            if text.contains('/') {
+                return Err(CertificateAuthorityError::ForwardSlash);
+            }
+            validate_logical_name(text)?;
+            return Ok(CertificateAuthority {
+                value: text.to_owned(),
+                separator: None,
             });
         };
-        if logical_name.contains('\\') {
-            let count = text.matches('\\').count();
+        // Neither a DNS name nor a URL holds a backslash, so more than one is a typing slip.
+        let count = text.matches('\\').count();
+        if count > 1 {
             return Err(if count == 2 && text.contains("\\\\") {
                 CertificateAuthorityError::DoubledBackslash
             } else {
@@ -82,27 +94,59 @@ impl CertificateAuthority {
         validate_logical_name(logical_name)?;
         Ok(CertificateAuthority {
             value: format!("{host}\\{logical_name}"),
-            separator: host.len(),
+            separator: Some(host.len()),
         })
     }
 
-    pub fn host(&self) -> &str {
-        &self.value[..self.separator]
+    /// The DNS name or URL before the backslash, if there is one.
+    pub fn host(&self) -> Option<&str> {
+        self.separator.map(|separator| &self.value[..separator])
     }
 
     pub fn logical_name(&self) -> &str {
-        &self.value[self.separator + 1..]
+        self.separator.map_or(self.value.as_str(), |separator| {
+            &self.value[separator + 1..]
+        })
     }
 
-    /// The wire form `host\logical-name`.
+    /// The wire form `host\logical-name` (or the logical name alone).
     pub fn as_str(&self) -> &str {
         &self.value
     }
 }
 
+/// A DNS name, or an `http(s)://` URL whose authority is one (with an optional port) and whose path has
+/// no white space or control characters.
+fn validate_host(host: &str) -> Result<(), CertificateAuthorityError> {
+    let lower = host.get(..8).unwrap_or(host).to_ascii_lowercase();
+    let Some(rest) = ["http://", "https://"]
+        .into_iter()
+        .find(|scheme| lower.starts_with(scheme))
+        .map(|scheme| &host[scheme.len()..])
+    else {
+        return validate_dns_name(host);
+    };
+    let not_a_url = || CertificateAuthorityError::HostUrl {
+        host: host.to_owned(),
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (name, port) = authority.split_once(':').unwrap_or((authority, "80"));
+    let port_ok = !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|port| port > 0);
+    let path_ok = path
+        .chars()
+        .all(|c| !c.is_whitespace() && !is_control_or_bidi(c));
+    if host.len() > MAX_URL_HOST_CHARS || !port_ok || !path_ok || validate_dns_name(name).is_err() {
+        return Err(not_a_url());
+    }
+    Ok(())
+}
+
 /// A DNS name: dot-separated labels of letters, digits and inner hyphens.
 /// A single label (a short host name) is allowed.
-fn validate_host(host: &str) -> Result<(), CertificateAuthorityError> {
+fn validate_dns_name(host: &str) -> Result<(), CertificateAuthorityError> {
     if host.is_empty() {
         return Err(CertificateAuthorityError::EmptyHost);
     }
@@ -162,8 +206,12 @@ mod tests {
     use CertificateAuthorityError as E;
 
     fn parsed(raw: &str) -> Result<(String, String), CertificateAuthorityError> {
-        CertificateAuthority::parse(raw)
-            .map(|ca| (ca.host().to_owned(), ca.logical_name().to_owned()))
+        CertificateAuthority::parse(raw).map(|ca| {
+            (
+                ca.host().unwrap_or_default().to_owned(),
+                ca.logical_name().to_owned(),
+            )
+        })
     }
 
     fn message(raw: &str) -> String {
@@ -206,12 +254,64 @@ mod tests {
     }
 
     #[test]
-    fn explains_a_missing_backslash() {
-        assert_eq!(parsed("ca01.corp.local"), Err(E::MissingBackslash));
+    fn a_logical_name_alone_is_accepted() {
+        // Command 25.x enrolled with `"CertificateAuthority":"Sub-CA"`.
+        let ca = CertificateAuthority::parse(" Sub-CA ").unwrap();
         assert_eq!(
-            message("ca01"),
-            "Use the form host\\logical-name, e.g. ca01.corp.local\\CorpIssuingCA."
+            (ca.host(), ca.logical_name(), ca.as_str()),
+            (None, "Sub-CA", "Sub-CA")
         );
+        assert_eq!(
+            parsed("Corp\u{0007}CA").unwrap_err(),
+            E::LogicalNameControl {
+                character: '\u{0007}'
+            }
+        );
+    }
+
+    #[test]
+    fn url_shaped_hosts_as_real_servers_hand_them_out_are_accepted() {
+        for (raw, host, logical_name) in [
+            (
+                r"http://ejbca-ca.int25-4-1.svc.cluster.local:8082/ejbca\Sub-CA",
+                "http://ejbca-ca.int25-4-1.svc.cluster.local:8082/ejbca",
+                "Sub-CA",
+            ),
+            (
+                r"https://gateway-gateway-certinext.127.0.0.1.nip.io/AnyGatewayREST/ejbca\certinext-caplugin",
+                "https://gateway-gateway-certinext.127.0.0.1.nip.io/AnyGatewayREST/ejbca",
+                "certinext-caplugin",
+            ),
+            (
+                r"HTTPS://gw01.keyexample.com\Cloud CA",
+                "HTTPS://gw01.keyexample.com",
+                "Cloud CA",
+            ),
+        ] {
+            assert_eq!(parsed(raw), pair(host, logical_name), "{raw}");
+        }
+    }
+
+    #[test]
+    fn broken_urls_are_explained() {
+        for raw in [
+            r"http://\CA",
+            r"https://ca01:99999/x\CA",
+            r"http://ca01:/x\CA",
+            r"http://ca 01/x\CA",
+            r"http://ca01/a b\CA",
+            r"http://ca_01/\CA",
+        ] {
+            assert!(matches!(parsed(raw), Err(E::HostUrl { .. })), "{raw}");
+        }
+        assert_eq!(
+            message(r"http://ca 01\CA"),
+            "The host 'http://ca 01' starts like a web address but is not one: use http(s)://name[:port][/path]."
+        );
+    }
+
+    #[test]
+    fn an_empty_name_is_explained() {
         assert_eq!(
             message(" "),
             "Enter the certificate authority as host\\logical-name, e.g. ca01.corp.local\\CorpIssuingCA."

@@ -1,25 +1,41 @@
 //! Following an orchestrator job the portal has no id for. `POST /CertificateStores/Reenrollment` answers
 //! 204 without a job id (and Replace/Deploy name stores, not jobs), so the job is recognised in
-//! `ScheduledJobs` (not picked up yet) and `JobHistory` (started or finished) by its type, the store's
+//! `ScheduledJobs` (not picked up yet) and `JobHistory` (started or finished) by its category, the store's
 //! client machine and path, and a time no earlier than the submission, allowing for clock skew between
 //! the browser and Command. Once recognised, its job id pins it down.
+//!
+//! The queries rely only on what is known to work on real servers (docs/observed/README.md, section 2,
+//! "Query-language semantics"): `AgentId -eq` (the store's orchestrator, a GUID the portal has) and
+//! `JobType -contains "<category>"` (job types are store-type specific, e.g. `WinCertReenrollment`, and
+//! whether `-eq "Reenrollment"` matches them is unknown; Keyfactor's own scripts use `-contains`), then
+//! `JobId -eq` once the id is known. Whether the field `Agent` means the orchestrator or the store host is
+//! unknown, so it is never sent; every row is checked here (category, client machine, store path, time)
+//! before it is believed.
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-use crate::api::models::{JobHistoryEntry, JobResult, JobStatus, ScheduledJob};
+use crate::api::models::{
+    wire_time, AgentJobType, JobHistoryEntry, JobResult, JobStatus, ScheduledJob,
+};
+use crate::api::query::{ListQuery, QueryExpr, TextOp};
+use crate::domain::job_category::JobCategory;
 use crate::domain::text::percent_encode;
+use crate::domain::Guid;
 
-/// `JobType` of the jobs `POST /CertificateStores/Reenrollment` creates.
-pub const REENROLLMENT_JOB_TYPE: &str = "Reenrollment";
+/// Rows read per list: a store rarely has more than a few jobs since the submission.
+const JOBS_PER_READ: u32 = 20;
 
-/// "A job of type X on store (ClientMachine, StorePath) submitted at T".
+/// "A job of category X on store (ClientMachine, StorePath), run by orchestrator A, submitted at T".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobTarget {
-    pub job_type: String,
+    pub category: JobCategory,
     pub client_machine: String,
     pub store_path: String,
+    /// The store's orchestrator (`AgentId`): narrows the job lists to its jobs and tells whether it is
+    /// online. `None` for a store without one, whose jobs are then looked for by category alone.
+    pub agent_id: Option<Guid>,
     /// The browser's clock when the request was sent.
     pub submitted_at: DateTime<Utc>,
 }
@@ -72,7 +88,7 @@ impl JobPhase {
     fn from_history(entry: &JobHistoryEntry) -> Self {
         match entry.status {
             JobStatus::Completed | JobStatus::Acknowledged => Self::Finished {
-                result: entry.result,
+                result: entry.result.clone(),
                 message: entry.message.clone(),
             },
             JobStatus::CompletedWillRetry => Self::Retrying {
@@ -147,6 +163,7 @@ impl JobTarget {
         job_type: Option<&str>,
         client_machine: Option<&str>,
         store_path: Option<&str>,
+        agent_job_types: &[AgentJobType],
     ) -> bool {
         let same = |actual: Option<&str>, expected: &str, ignore_case: bool| {
             actual.map(str::trim).is_some_and(|actual| {
@@ -157,10 +174,49 @@ impl JobTarget {
                 }
             })
         };
-        // Host names and job types are case-insensitive; store paths may not be (Linux file systems).
-        same(job_type, &self.job_type, true)
+        // Host names are case-insensitive; store paths may not be (Linux file systems).
+        job_type.is_some_and(|job_type| self.category.includes(job_type, agent_job_types))
             && same(client_machine, &self.client_machine, true)
             && same(store_path, &self.store_path, false)
+    }
+
+    /// `GET /OrchestratorJobs/JobHistory`: the job's own rows once its id is known, else this
+    /// orchestrator's jobs of this category, newest first.
+    pub fn history_query(&self, known_id: Option<&str>) -> ListQuery {
+        let conditions = match known_id {
+            Some(id) => vec![QueryExpr::text("JobId", TextOp::Equals, id)],
+            None => self.search_conditions(),
+        };
+        ListQuery {
+            limit: JOBS_PER_READ,
+            sort_field: Some("JobHistoryId".into()),
+            sort_ascending: false,
+            ..ListQuery::matching(&conditions)
+        }
+    }
+
+    /// `GET /OrchestratorJobs/ScheduledJobs`: this orchestrator's queued jobs of this category (the form
+    /// of Keyfactor's own 10.3 script: `AgentID -eq … AND JobType -contains …`).
+    pub fn queue_query(&self) -> ListQuery {
+        ListQuery {
+            limit: JOBS_PER_READ,
+            ..ListQuery::matching(&self.search_conditions())
+        }
+    }
+
+    fn search_conditions(&self) -> Vec<QueryExpr> {
+        let agent = self
+            .agent_id
+            .as_ref()
+            .map(|agent| QueryExpr::text("AgentId", TextOp::Equals, agent.to_string()));
+        agent
+            .into_iter()
+            .chain([QueryExpr::text(
+                "JobType",
+                TextOp::Contains,
+                self.category.name(),
+            )])
+            .collect()
     }
 
     /// The `ScheduledJobs` row of this job: by id once known, else the first one requested after submission.
@@ -168,6 +224,7 @@ impl JobTarget {
         &self,
         jobs: &'a [ScheduledJob],
         known_id: Option<&str>,
+        agent_job_types: &[AgentJobType],
         limits: &TrackingLimits,
     ) -> Option<&'a ScheduledJob> {
         if let Some(id) = known_id {
@@ -182,9 +239,10 @@ impl JobTarget {
                     job.job_type.as_deref(),
                     job.client_machine.as_deref(),
                     job.target.as_deref(),
+                    agent_job_types,
                 )
             })
-            .filter_map(|job| Some((parse_wire_time(job.requested.as_deref()?)?, job)))
+            .filter_map(|job| Some((wire_time::parse(job.requested.as_deref()?)?, job)))
             .filter(|(requested, _)| *requested >= earliest)
             .min_by_key(|(requested, _)| *requested)
             .map(|(_, job)| job)
@@ -196,6 +254,7 @@ impl JobTarget {
         &self,
         rows: &'a [JobHistoryEntry],
         known_id: Option<&str>,
+        agent_job_types: &[AgentJobType],
         limits: &TrackingLimits,
     ) -> Option<&'a JobHistoryEntry> {
         if let Some(id) = known_id {
@@ -218,6 +277,7 @@ impl JobTarget {
                     row.job_type.as_deref(),
                     row.client_machine.as_deref(),
                     row.store_path.as_deref(),
+                    agent_job_types,
                 )
             })
             .filter(|row| row.operation_start.is_some_and(|start| start >= earliest))
@@ -230,9 +290,10 @@ impl JobTarget {
         known_id: Option<&str>,
         scheduled: &[ScheduledJob],
         history: &[JobHistoryEntry],
+        agent_job_types: &[AgentJobType],
         limits: &TrackingLimits,
     ) -> Observation {
-        if let Some(row) = self.find_in_history(history, known_id, limits) {
+        if let Some(row) = self.find_in_history(history, known_id, agent_job_types, limits) {
             return Observation {
                 job_id: row.job_id.clone().or_else(|| known_id.map(str::to_owned)),
                 phase: JobPhase::from_history(row),
@@ -240,7 +301,7 @@ impl JobTarget {
                 ended: row.operation_end,
             };
         }
-        if let Some(job) = self.find_scheduled(scheduled, known_id, limits) {
+        if let Some(job) = self.find_scheduled(scheduled, known_id, agent_job_types, limits) {
             return Observation {
                 job_id: Some(job.id.clone()),
                 phase: JobPhase::Scheduled,
@@ -264,8 +325,8 @@ impl JobTarget {
     /// What the portal searched for, for the "no job found" message.
     pub fn search_description(&self, limits: &TrackingLimits) -> String {
         format!(
-            "a {} job on {} for the store path {}, requested or started after {} (the time of submission minus {} minutes for clock differences), in Keyfactor's scheduled jobs and job history",
-            self.job_type,
+            "a {} job (of any store type) on {} for the store path {}, requested or started after {} (the time of submission minus {} minutes for clock differences), in Keyfactor's scheduled jobs and job history",
+            self.category.name(),
             self.client_machine,
             self.store_path,
             self.earliest_accepted(limits).format("%Y-%m-%d %H:%M:%S UTC"),
@@ -339,11 +400,14 @@ pub fn agent_check_due(
 }
 
 /// The jobs page's filter, kept in its URL (`?machine=…&path=…&type=…&page=…`) so it can be linked to.
+/// Keyfactor is asked for the category (`JobType -contains`) and the store path (`TargetPath`, the query
+/// name of a row's `StorePath`); the client machine is checked here only, because the one documented
+/// machine field, `Agent`, may mean the orchestrator rather than the store host.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JobListFilter {
     pub client_machine: String,
     pub store_path: String,
-    pub job_type: String,
+    pub category: Option<JobCategory>,
     /// 1-based.
     pub page: u32,
 }
@@ -351,20 +415,23 @@ pub struct JobListFilter {
 impl JobListFilter {
     const MACHINE: &'static str = "machine";
     const PATH: &'static str = "path";
-    const JOB_TYPE: &'static str = "type";
+    const CATEGORY: &'static str = "type";
     const PAGE: &'static str = "page";
+    /// The URL keys, for reading them from the router.
+    pub const KEYS: [&'static str; 4] = [Self::MACHINE, Self::PATH, Self::CATEGORY, Self::PAGE];
 
     /// The jobs of one store, as the timeline links to them.
     pub fn for_store(target: &JobTarget) -> Self {
         Self {
             client_machine: target.client_machine.clone(),
             store_path: target.store_path.clone(),
-            job_type: String::new(),
+            category: None,
             page: 1,
         }
     }
 
-    /// Reads the URL's query pairs (already decoded); unknown keys and a bad page number are ignored.
+    /// Reads the URL's query pairs (already decoded); unknown keys, an unknown category and a bad page
+    /// number are ignored.
     pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut filter = Self {
             page: 1,
@@ -375,7 +442,7 @@ impl JobListFilter {
             match key {
                 Self::MACHINE => filter.client_machine = value.to_owned(),
                 Self::PATH => filter.store_path = value.to_owned(),
-                Self::JOB_TYPE => filter.job_type = value.to_owned(),
+                Self::CATEGORY => filter.category = JobCategory::parse(value),
                 Self::PAGE => filter.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
                 _ => {}
             }
@@ -389,7 +456,7 @@ impl JobListFilter {
         [
             (Self::MACHINE, Some(self.client_machine.as_str())),
             (Self::PATH, Some(self.store_path.as_str())),
-            (Self::JOB_TYPE, Some(self.job_type.as_str())),
+            (Self::CATEGORY, self.category.map(JobCategory::name)),
             (Self::PAGE, page.as_deref()),
         ]
         .into_iter()
@@ -402,37 +469,43 @@ impl JobListFilter {
         .join("&")
     }
 
-    /// The `JobHistory` conditions: exact machine, store path and job type, each only when given.
-    pub fn conditions(&self) -> Vec<crate::api::query::QueryExpr> {
-        use crate::api::query::{QueryExpr, TextOp};
-        [
-            ("Agent", &self.client_machine),
-            ("TargetPath", &self.store_path),
-            ("JobType", &self.job_type),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(field, value)| QueryExpr::text(field, TextOp::Equals, value.trim()))
-        .collect()
+    /// One page of `limit` rows of `GET /OrchestratorJobs/JobHistory`, newest first.
+    pub fn query(&self, limit: u32) -> ListQuery {
+        let path = Some(self.store_path.trim())
+            .filter(|path| !path.is_empty())
+            .map(|path| QueryExpr::text("TargetPath", TextOp::Equals, path));
+        let category = self
+            .category
+            .map(|category| QueryExpr::text("JobType", TextOp::Contains, category.name()));
+        ListQuery {
+            page: self.page,
+            limit,
+            sort_field: Some("JobHistoryId".into()),
+            sort_ascending: false,
+            ..ListQuery::matching(&path.into_iter().chain(category).collect::<Vec<_>>())
+        }
     }
-}
 
-/// `ScheduledJob::Requested` is a plain string in both specs: RFC 3339, or without a zone (then UTC).
-fn parse_wire_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    DateTime::parse_from_rfc3339(text)
-        .map(|time| time.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|naive| naive.and_utc())
-        })
+    /// Whether a row Keyfactor returned is one the filter asks for (`-contains` also matches names that
+    /// merely contain the category, and the machine is not sent at all).
+    pub fn keeps(&self, row: &JobHistoryEntry) -> bool {
+        let machine = self.client_machine.trim();
+        let path = self.store_path.trim();
+        fn text(field: &Option<String>) -> &str {
+            field.as_deref().unwrap_or_default().trim()
+        }
+        (machine.is_empty() || text(&row.client_machine).eq_ignore_ascii_case(machine))
+            && (path.is_empty() || text(&row.store_path) == path)
+            && self
+                .category
+                .is_none_or(|category| category.includes(text(&row.job_type), &[]))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::models::UnknownValue;
 
     const MACHINE: &str = "web01.eu.keyexample.com";
     const PATH: &str = "/etc/ssl/certs/web01.pem";
@@ -441,9 +514,12 @@ mod tests {
         time.parse().expect("valid time")
     }
 
+    const AGENT: &str = "6f0b2a4e-3c1d-4e5f-8a9b-0c1d2e3f4a5b";
+
     fn target() -> JobTarget {
         JobTarget {
-            job_type: REENROLLMENT_JOB_TYPE.into(),
+            category: JobCategory::Reenrollment,
+            agent_id: Some(Guid::parse(AGENT).unwrap()),
             client_machine: MACHINE.into(),
             store_path: PATH.into(),
             submitted_at: at("2025-06-01T10:00:00Z"),
@@ -477,7 +553,8 @@ mod tests {
         JobHistoryEntry {
             job_history_id: history_id,
             job_id: Some(id.into()),
-            job_type: Some(REENROLLMENT_JOB_TYPE.into()),
+            // As real servers name them: store type short name + category (Command 10.3).
+            job_type: Some("PEMReenrollment".into()),
             agent_machine: Some("uo-lnx01.eu.keyexample.com".into()),
             client_machine: Some(machine.into()),
             store_path: Some(path.into()),
@@ -521,7 +598,7 @@ mod tests {
             ),
         ];
         let found = target()
-            .find_scheduled(&jobs, None, &limits)
+            .find_scheduled(&jobs, None, &[], &limits)
             .expect("found");
         assert_eq!(found.id, "ours");
     }
@@ -536,7 +613,9 @@ mod tests {
             PATH,
             "2025-06-01T09:58:30Z",
         )];
-        assert!(target().find_scheduled(&lagging, None, &limits).is_some());
+        assert!(target()
+            .find_scheduled(&lagging, None, &[], &limits)
+            .is_some());
         let too_old = [scheduled(
             "old",
             "Reenrollment",
@@ -544,10 +623,12 @@ mod tests {
             PATH,
             "2025-06-01T09:57:59Z",
         )];
-        assert!(target().find_scheduled(&too_old, None, &limits).is_none());
+        assert!(target()
+            .find_scheduled(&too_old, None, &[], &limits)
+            .is_none());
         let unreadable = [scheduled("x", "Reenrollment", MACHINE, PATH, "yesterday")];
         assert!(target()
-            .find_scheduled(&unreadable, None, &limits)
+            .find_scheduled(&unreadable, None, &[], &limits)
             .is_none());
     }
 
@@ -568,7 +649,7 @@ mod tests {
             history(4, "later", HERE, "2025-06-01T10:05:00Z", RUNNING, None),
         ];
         let row = target()
-            .find_in_history(&rows, None, &limits)
+            .find_in_history(&rows, None, &[], &limits)
             .expect("found");
         assert_eq!(row.job_id.as_deref(), Some("ours"));
     }
@@ -596,7 +677,7 @@ mod tests {
             history(8, "sooner", HERE, "2025-06-01T10:00:02Z", RUNNING, None),
         ];
         let row = target()
-            .find_in_history(&rows, Some("OURS"), &limits)
+            .find_in_history(&rows, Some("OURS"), &[], &limits)
             .expect("found");
         assert_eq!(row.job_history_id, 9);
     }
@@ -611,7 +692,7 @@ mod tests {
             PATH,
             "2025-06-01T10:00:01Z",
         )];
-        let first = target().observe(None, &queue, &[], &limits);
+        let first = target().observe(None, &queue, &[], &[], &limits);
         assert_eq!(first.phase, JobPhase::Scheduled);
         assert_eq!(first.job_id.as_deref(), Some("ours"));
 
@@ -624,7 +705,7 @@ mod tests {
             None,
         )];
         // The queue may still list it for a moment; history wins.
-        let second = target().observe(first.job_id.as_deref(), &queue, &running, &limits);
+        let second = target().observe(first.job_id.as_deref(), &queue, &running, &[], &limits);
         assert_eq!(second.phase, JobPhase::InProcess);
         assert_eq!(second.started, Some(at("2025-06-01T10:00:04Z")));
 
@@ -636,7 +717,7 @@ mod tests {
             (JobStatus::Completed, JobResult::Failure),
             Some("Read-only file system"),
         )];
-        let last = target().observe(second.job_id.as_deref(), &[], &failed, &limits);
+        let last = target().observe(second.job_id.as_deref(), &[], &failed, &[], &limits);
         assert_eq!(
             last.phase,
             JobPhase::Finished {
@@ -651,11 +732,11 @@ mod tests {
     fn nothing_seen_is_searching_and_a_vanished_known_job_is_still_queued() {
         let limits = TrackingLimits::default();
         assert_eq!(
-            target().observe(None, &[], &[], &limits).phase,
+            target().observe(None, &[], &[], &[], &limits).phase,
             JobPhase::Searching
         );
         assert_eq!(
-            target().observe(Some("ours"), &[], &[], &limits).phase,
+            target().observe(Some("ours"), &[], &[], &[], &limits).phase,
             JobPhase::Scheduled
         );
     }
@@ -679,9 +760,10 @@ mod tests {
             JobStatus::Waiting,
             JobStatus::InProcess,
             JobStatus::CompletedWillRetry,
-            JobStatus::Other(9),
+            JobStatus::Other(UnknownValue::Number(9)),
+            JobStatus::Other(UnknownValue::Name("Paused".into())),
         ] {
-            assert!(!phase(status).is_terminal(), "{status:?}");
+            assert!(!phase(status.clone()).is_terminal(), "{status:?}");
         }
         assert!(matches!(
             phase(JobStatus::CompletedWillRetry),
@@ -752,7 +834,7 @@ mod tests {
         );
         let description = target.search_description(&limits);
         assert!(
-            description.contains("Reenrollment job on web01.eu.keyexample.com"),
+            description.contains("Reenrollment job (of any store type) on web01.eu.keyexample.com"),
             "{description}"
         );
         assert!(
@@ -818,16 +900,82 @@ mod tests {
     }
 
     #[test]
-    fn the_jobs_filter_becomes_exact_conditions_for_what_is_given() {
-        let conditions: Vec<String> =
-            JobListFilter::from_query([("machine", " web01 "), ("type", "Reenrollment")])
-                .conditions()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
+    fn the_jobs_filter_asks_for_category_and_path_and_checks_the_machine_itself() {
+        let filter = JobListFilter::from_query([
+            ("machine", " web01 "),
+            ("path", "/etc/ssl/a.pem"),
+            ("type", "reenrollment"),
+        ]);
         assert_eq!(
-            conditions,
-            [r#"Agent -eq "web01""#, r#"JobType -eq "Reenrollment""#]
+            filter.query(25).query_string.as_deref(),
+            Some(r#"TargetPath -eq "/etc/ssl/a.pem" AND JobType -contains "Reenrollment""#)
         );
+        let row = |job_type: &str, machine: &str| JobHistoryEntry {
+            job_type: Some(job_type.into()),
+            client_machine: Some(machine.into()),
+            store_path: Some("/etc/ssl/a.pem".into()),
+            ..history(1, "j", HERE, "2025-06-01T10:00:00Z", RUNNING, None)
+        };
+        assert!(filter.keeps(&row("PEMReenrollment", "WEB01")));
+        assert!(!filter.keeps(&row("PEMReenrollment", "web02")));
+        assert!(!filter.keeps(&row("ReenrollmentAudit Inventory", "web01")));
+        let everything = JobListFilter::from_query([("type", "WinCertInventory")]);
+        assert_eq!(
+            everything.category, None,
+            "only generic names are categories"
+        );
+        assert_eq!(everything.query(25).query_string, None);
+    }
+
+    #[test]
+    fn job_lists_are_searched_by_orchestrator_and_category_then_by_job_id() {
+        let target = target();
+        assert_eq!(
+            target.history_query(None).query_string.as_deref(),
+            Some(format!(r#"AgentId -eq "{AGENT}" AND JobType -contains "Reenrollment""#).as_str())
+        );
+        assert_eq!(
+            target.queue_query().query_string,
+            target.history_query(None).query_string
+        );
+        assert_eq!(
+            target
+                .history_query(Some("0b4b411a-4b26-4492-a575-a10adb43a08a"))
+                .query_string
+                .as_deref(),
+            Some(r#"JobId -eq "0b4b411a-4b26-4492-a575-a10adb43a08a""#)
+        );
+        let without_agent = JobTarget {
+            agent_id: None,
+            ..target
+        };
+        assert_eq!(
+            without_agent.queue_query().query_string.as_deref(),
+            Some(r#"JobType -contains "Reenrollment""#)
+        );
+    }
+
+    #[test]
+    fn rows_of_other_categories_are_not_taken_for_the_job_even_if_the_server_returned_them() {
+        let limits = TrackingLimits::default();
+        // `JobType -contains "Reenrollment"` could return such a row; the category check drops it.
+        let mut inventory = history(1, "inv", HERE, "2025-06-01T10:00:30Z", RUNNING, None);
+        inventory.job_type = Some("ReenrollmentAuditInventory".into());
+        assert!(target()
+            .find_in_history(&[inventory], None, &[], &limits)
+            .is_none());
+        // The orchestrator's own map overrides the name's ending.
+        let mut mapped = history(2, "ours", HERE, "2025-06-01T10:00:30Z", RUNNING, None);
+        mapped.job_type = Some("Acme Renew".into());
+        let map = [AgentJobType {
+            name: Some("Acme Renew".into()),
+            cert_store_job_type: Some("Reenrollment".into()),
+        }];
+        assert!(target()
+            .find_in_history(std::slice::from_ref(&mapped), None, &map, &limits)
+            .is_some());
+        assert!(target()
+            .find_in_history(&[mapped], None, &[], &limits)
+            .is_none());
     }
 }

@@ -12,6 +12,8 @@ pub mod bulk;
 pub mod certificate_authority;
 /// Keyfactor certificate ids (int32, at least 1).
 pub mod certificate_id;
+/// The certificate collection requests are made in.
+pub mod collection;
 /// `DOMAIN\\user` + password for the `basic` auth mode.
 pub mod credentials;
 /// X.500 distinguished names for `SubjectName` (RFC 4514 / RFC 1779).
@@ -22,6 +24,8 @@ pub mod enrollment_choices;
 pub mod expiring;
 /// GUIDs for certificate stores and orchestrators.
 pub mod guid;
+/// What an orchestrator job does, whatever its store type calls it.
+pub mod job_category;
 /// Store-type entry parameters (`JobProperties`) and their values.
 pub mod job_property;
 /// Recognising and following an orchestrator job submitted without a job id.

@@ -11,16 +11,12 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::query::{ListQuery, QueryExpr, TextOp};
+use crate::api::models::AgentJobType;
 use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{
     agent_check_due, AgentCheck, JobPhase, JobTarget, Observation, TrackingLimits, Verdict,
 };
 use crate::domain::polling::PollSchedule;
-use crate::domain::Guid;
-
-/// Rows read per list: a store rarely has more than a few jobs since the submission.
-const JOBS_PER_READ: u32 = 20;
 
 /// What the timeline shows.
 #[derive(Clone, Copy)]
@@ -40,7 +36,6 @@ pub struct JobPolling {
 struct Poller {
     client: KeyfactorClient,
     target: Arc<JobTarget>,
-    agent_id: Option<Guid>,
     schedule: PollSchedule,
     limits: TrackingLimits,
     /// Owns the running poll's task and requests: a child of the component, so unmounting aborts them.
@@ -52,6 +47,8 @@ struct Poller {
     problem: RwSignal<Option<ApiError>>,
     announcement: RwSignal<String>,
     agent_check: StoredValue<Option<AgentCheck>>,
+    /// The orchestrator's job-type map, once it has been read.
+    agent_job_types: StoredValue<Vec<AgentJobType>>,
     /// Polls since the phase last changed: the backoff position.
     attempt: StoredValue<u32>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -103,18 +100,23 @@ impl Poller {
     /// orchestrator only while the job waits, at most once a minute.
     async fn read(&self) -> Result<(Observation, Option<AgentCheck>), ApiError> {
         let known_id = self.observation.with_untracked(|o| o.job_id.clone());
+        let agent_job_types = self.agent_job_types.get_value();
         let observation = observe_job(
             &self.client,
             &self.target,
             known_id.as_deref(),
+            &agent_job_types,
             &self.limits,
         )
         .await?;
         let now = Utc::now();
         let previous = self.agent_check.get_value();
-        let agent_check = match &self.agent_id {
+        let agent_check = match &self.target.agent_id {
             Some(agent_id) if agent_check_due(&observation.phase, previous, now, &self.limits) => {
                 let agent = self.client.agent(agent_id).await?;
+                if let Some(agent) = &agent {
+                    self.agent_job_types.set_value(agent.job_types.clone());
+                }
                 Some(AgentCheck {
                     checked_at: now,
                     last_seen: agent.and_then(|agent| agent.last_seen),
@@ -167,56 +169,32 @@ impl Poller {
 }
 
 /// One look for `target`'s job: history first, the queue only while the job has not shown up in history.
+/// `agent_job_types` is the orchestrator's job-type map where it has been read (else empty).
 pub async fn observe_job(
     client: &KeyfactorClient,
     target: &JobTarget,
     known_id: Option<&str>,
+    agent_job_types: &[AgentJobType],
     limits: &TrackingLimits,
 ) -> Result<Observation, ApiError> {
-    let history = client.job_history(&history_query(target)).await?;
-    let in_history = target.find_in_history(&history, known_id, limits).is_some();
+    let history = client.job_history(&target.history_query(known_id)).await?;
+    let in_history = target
+        .find_in_history(&history, known_id, agent_job_types, limits)
+        .is_some();
     let scheduled = if in_history {
         Vec::new()
     } else {
-        client.scheduled_jobs(&queue_query(target)).await?
+        client.scheduled_jobs(&target.queue_query()).await?
     };
-    Ok(target.observe(known_id, &scheduled, &history, limits))
+    Ok(target.observe(known_id, &scheduled, &history, agent_job_types, limits))
 }
 
-fn history_query(target: &JobTarget) -> ListQuery {
-    ListQuery {
-        limit: JOBS_PER_READ,
-        sort_field: Some("OperationStart".into()),
-        sort_ascending: false,
-        ..ListQuery::matching(&[
-            QueryExpr::text("JobType", TextOp::Equals, target.job_type.as_str()),
-            QueryExpr::text("Agent", TextOp::Equals, target.client_machine.as_str()),
-            QueryExpr::text("TargetPath", TextOp::Equals, target.store_path.as_str()),
-        ])
-    }
-}
-
-fn queue_query(target: &JobTarget) -> ListQuery {
-    ListQuery {
-        limit: JOBS_PER_READ,
-        ..ListQuery::matching(&[
-            QueryExpr::text("JobType", TextOp::Equals, target.job_type.as_str()),
-            QueryExpr::text(
-                "ClientMachine",
-                TextOp::Equals,
-                target.client_machine.as_str(),
-            ),
-        ])
-    }
-}
-
-/// Starts following `target` at once. `agent_id` is the store's orchestrator, read only while the job waits.
-pub fn use_job_polling(target: JobTarget, agent_id: Option<Guid>) -> JobPolling {
+/// Starts following `target` at once. Its orchestrator is read only while the job waits.
+pub fn use_job_polling(target: JobTarget) -> JobPolling {
     let config = expect_context::<RuntimeConfig>();
     let poller = Poller {
         client: expect_context::<KeyfactorClient>(),
         target: Arc::new(target),
-        agent_id,
         schedule: config.poll_schedule(),
         limits: config.tracking,
         poll_owner: Owner::current().unwrap_or_default().child(),
@@ -230,6 +208,7 @@ pub fn use_job_polling(target: JobTarget, agent_id: Option<Guid>) -> JobPolling 
         problem: RwSignal::new(None),
         announcement: RwSignal::new(String::new()),
         agent_check: StoredValue::new(None),
+        agent_job_types: StoredValue::new(Vec::new()),
         attempt: StoredValue::new(0),
         timer: StoredValue::new(None),
         due_while_hidden: StoredValue::new(false),

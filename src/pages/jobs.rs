@@ -1,6 +1,8 @@
-//! Recent orchestrator jobs, newest first, filtered by machine, store path and job type. The filter and
-//! the page live in the URL (`/jobs?machine=…&path=…&type=…&page=…`), so a filtered list can be linked to
-//! (the job timeline does).
+//! Recent orchestrator jobs, newest first, filtered by machine, store path and job category. The filter
+//! and the page live in the URL (`/jobs?machine=…&path=…&type=…&page=…`), so a filtered list can be linked
+//! to (the job timeline does). Job types are store-type specific on real servers (`WinCertReenrollment`),
+//! so the filter offers categories; what Keyfactor is asked and what is checked here is
+//! `JobListFilter`'s business.
 
 use leptos::prelude::*;
 
@@ -10,26 +12,13 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::client::KeyfactorClient;
 use crate::api::models::JobHistoryEntry;
-use crate::api::query::ListQuery;
 use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption, TextField};
+use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::JobListFilter;
 
 const JOBS_PER_PAGE: u32 = 25;
-
-/// The job types worth filtering by (keyfactor-notes §2.6).
-const JOB_TYPES: [&str; 4] = ["Reenrollment", "Management", "Inventory", "Discovery"];
-
-fn jobs_query(filter: &JobListFilter) -> ListQuery {
-    ListQuery {
-        page: filter.page,
-        limit: JOBS_PER_PAGE,
-        sort_field: Some("OperationStart".into()),
-        sort_ascending: false,
-        ..ListQuery::matching(&filter.conditions())
-    }
-}
 
 /// The app route of the jobs page showing `filter` (without the sub-path: `use_navigate` adds it).
 fn jobs_route(filter: &JobListFilter) -> String {
@@ -53,7 +42,7 @@ pub fn JobsPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         query.with(|q| {
             JobListFilter::from_query(
-                ["machine", "path", "type", "page"]
+                JobListFilter::KEYS
                     .into_iter()
                     .filter_map(|key| q.get_str(key).map(|value| (key, value))),
             )
@@ -64,7 +53,7 @@ pub fn JobsPage() -> impl IntoView {
         let filter = filter.get();
         async move {
             client
-                .job_history(&jobs_query(&filter))
+                .job_history(&filter.query(JOBS_PER_PAGE))
                 .await
                 .map(|rows| (filter, rows))
         }
@@ -74,12 +63,18 @@ pub fn JobsPage() -> impl IntoView {
     // The form edits a copy; applying it changes the URL, which loads the list.
     let machine = RwSignal::new(filter.with_untracked(|f| f.client_machine.clone()));
     let path = RwSignal::new(filter.with_untracked(|f| f.store_path.clone()));
-    let job_type = RwSignal::new(filter.with_untracked(|f| f.job_type.clone()));
+    let category_name = |filter: &JobListFilter| {
+        filter
+            .category
+            .map(|category| category.name().to_owned())
+            .unwrap_or_default()
+    };
+    let category = RwSignal::new(filter.with_untracked(category_name));
     Effect::new(move |_| {
         filter.with(|f| {
             machine.set(f.client_machine.clone());
             path.set(f.store_path.clone());
-            job_type.set(f.job_type.clone());
+            category.set(category_name(f));
         });
     });
     let navigate = use_navigate();
@@ -88,17 +83,17 @@ pub fn JobsPage() -> impl IntoView {
         let wanted = JobListFilter {
             client_machine: machine.get_untracked().trim().to_owned(),
             store_path: path.get_untracked().trim().to_owned(),
-            job_type: job_type.get_untracked(),
+            category: JobCategory::parse(&category.get_untracked()),
             page: 1,
         };
         navigate(&jobs_route(&wanted), Default::default());
     };
-    let type_options = Signal::stored(
-        JOB_TYPES
+    let category_options = Signal::stored(
+        JobCategory::ALL
             .iter()
-            .map(|t| SelectOption {
-                value: (*t).to_owned(),
-                label: (*t).to_owned(),
+            .map(|category| SelectOption {
+                value: category.name().to_owned(),
+                label: category.name().to_owned(),
             })
             .collect::<Vec<_>>(),
     );
@@ -112,7 +107,7 @@ pub fn JobsPage() -> impl IntoView {
             <form class="job-filter" on:submit=apply aria-label="Filter jobs">
                 <TextField id="job-machine" label="Client machine" value=machine error=Signal::stored(None::<String>) />
                 <TextField id="job-path" label="Store path" value=path error=Signal::stored(None::<String>) />
-                <SelectField id="job-type" label="Job type" value=job_type options=type_options error=Signal::stored(None::<String>) placeholder="Any type" />
+                <SelectField id="job-type" label="Job type" value=category options=category_options error=Signal::stored(None::<String>) placeholder="Any type" />
                 <div class="button-row">
                     <button type="submit">"Show jobs"</button>
                     <button type="button" class="secondary" on:click=move |_| refresh()>"Refresh"</button>
@@ -142,14 +137,23 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
     let previous = (page > 1).then(|| at_page(page - 1));
     // Keyfactor gives no total: a full page means there may be more.
     let next = (rows.len() as u32 >= JOBS_PER_PAGE).then(|| at_page(page + 1));
+    let read = rows.len();
+    let rows: Vec<JobHistoryEntry> = rows.into_iter().filter(|row| filter.keeps(row)).collect();
+    let left_out = (rows.len() < read).then(|| {
+        format!(
+            "{} of the {read} jobs Keyfactor returned for this page are not on the client machine or job type asked for, and are not shown.",
+            read - rows.len()
+        )
+    });
     let pager = view! {
         <nav class="button-row" aria-label="Job pages">
             {previous.map(|link| view! { <A href=link>"Newer jobs"</A> })}
             {next.map(|link| view! { <A href=link>"Older jobs"</A> })}
         </nav>
     };
+    let left_out = left_out.map(|text| view! { <p class="field-hint">{text}</p> });
     if rows.is_empty() {
-        return view! { <p>"No orchestrator jobs match."</p> {pager} }.into_any();
+        return view! { <p>"No orchestrator jobs match."</p> {left_out} {pager} }.into_any();
     }
     let caption = if page == 1 {
         format!("The {} most recent jobs, newest first", rows.len())
@@ -165,9 +169,10 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
                     .into_iter()
                     .map(|job| {
                         let result = job.is_final().then(|| job.result.to_string());
+                        let job_type = job_type_label(job.job_type.as_deref().unwrap_or_default());
                         view! {
                             <tr>
-                                <td>{job.job_type}</td>
+                                <td>{job_type}</td>
                                 <td>{job.client_machine}</td>
                                 <td>{job.store_path}</td>
                                 <td>{job.status.to_string()}</td>
@@ -180,7 +185,19 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
                     })
                     .collect_view()}
             </DataTable>
+        {left_out}
         {pager}
     }
     .into_any()
+}
+
+/// A job's category with the store-type specific name Keyfactor gave it, e.g. "Reenrollment
+/// (PEMReenrollment)"; the name alone when it is the category's or has none.
+fn job_type_label(job_type: &str) -> String {
+    match JobCategory::of(job_type, &[]) {
+        Some(category) if !category.name().eq_ignore_ascii_case(job_type.trim()) => {
+            format!("{} ({job_type})", category.name())
+        }
+        _ => job_type.to_owned(),
+    }
 }

@@ -16,7 +16,8 @@ use crate::components::job_timeline::JobTimeline;
 use crate::components::store_picker::StorePicker;
 use crate::config::RuntimeConfig;
 use crate::domain::action_log::ActionKind;
-use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits, REENROLLMENT_JOB_TYPE};
+use crate::domain::job_category::JobCategory;
+use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits};
 use crate::domain::reenrollment::{
     store_type_of, subject_prefills, type_name, FormProblem, ReenrollField, ReenrollmentForm,
     SubjectPrefill,
@@ -217,7 +218,7 @@ async fn schedule_once(
     submission: Submission,
 ) -> Result<Scheduled, ApiError> {
     if let Some(earlier) = submission.unconfirmed {
-        let seen = observe_job(client, &earlier, None, limits).await?;
+        let seen = observe_job(client, &earlier, None, &[], limits).await?;
         if seen.phase != JobPhase::Searching {
             return Ok(Scheduled {
                 target: earlier,
@@ -366,6 +367,11 @@ pub fn ReenrollForm(
             }
         }
     });
+    let store_guid = Guid::parse(&store.id).ok();
+    let agent_guid = store
+        .agent_id
+        .as_deref()
+        .and_then(|id| Guid::parse(id).ok());
     let machine = store.client_machine.clone().unwrap_or_default();
     let path = store.store_path.clone().unwrap_or_default();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -377,9 +383,10 @@ pub fn ReenrollForm(
             Err(_) => attempt.update(|n| *n += 1),
             Ok(request) => {
                 let target = JobTarget {
-                    job_type: REENROLLMENT_JOB_TYPE.into(),
+                    category: JobCategory::Reenrollment,
                     client_machine: machine.clone(),
                     store_path: path.clone(),
+                    agent_id: agent_guid.clone(),
                     submitted_at: chrono::Utc::now(),
                 };
                 last_sent.set_value(Some(target.clone()));
@@ -391,11 +398,6 @@ pub fn ReenrollForm(
             }
         }
     };
-    let store_guid = Guid::parse(&store.id).ok();
-    let agent_guid = store
-        .agent_id
-        .as_deref()
-        .and_then(|id| Guid::parse(id).ok());
 
     let parameter_fields = specs.with_value(|specs| {
         values.with_value(|values| {
@@ -489,7 +491,7 @@ pub fn ReenrollForm(
                 {earlier.then(|| view! {
                     <p class="notice" role="status">"Keyfactor had received your earlier request before its answer was lost, so nothing was sent again: this is that request's job."</p>
                 })}
-                <JobTimeline target agent_id=agent_guid.clone() heading="Reenrollment job" />
+                <JobTimeline target heading="Reenrollment job" />
             }),
             _ => None,
         }}

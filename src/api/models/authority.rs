@@ -3,19 +3,20 @@
 
 use serde::Deserialize;
 
-use super::common::null_as_default;
+use super::common::{null_as_default, wire_flags};
 
-/// `AllowedEnrollmentTypes`: a bit set (1 PFX, 2 CSR, 4 CSR generation), not an enum. The specs list
-/// `[1,2,3]` (v10 CA), `[0,1,2,4]` (v10 template, v25) and Keyfactor's own SDK patched in 3, 5, 6, 7.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct EnrollmentTypes(pub u32);
+wire_flags! {
+    /// `AllowedEnrollmentTypes`: a bit set (1 PFX, 2 CSR, 4 CSR generation), not an enum. The specs list
+    /// `[1,2,3]` (v10 CA), `[0,1,2,4]` (v10 template, v25); real 25.4.1 patterns send 7
+    /// (docs/observed/README.md, divergence 17).
+    pub struct EnrollmentTypes {
+        PFX = 1,
+        CSR = 2,
+        CSR_GENERATION = 4 | "CsrGeneration",
+    }
+}
 
 impl EnrollmentTypes {
-    const PFX: u32 = 1;
-    const CSR: u32 = 2;
-    const CSR_GENERATION: u32 = 4;
-
     /// PFX enrollment, which renewal uses.
     pub fn pfx(self) -> bool {
         self.0 & Self::PFX != 0
@@ -37,8 +38,6 @@ pub struct CertificateAuthority {
     pub id: i32,
     pub host_name: Option<String>,
     pub logical_name: Option<String>,
-    pub forest_root: Option<String>,
-    pub configuration_tenant: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub allowed_enrollment_types: EnrollmentTypes,
     #[serde(default, deserialize_with = "null_as_default")]
@@ -75,9 +74,6 @@ pub struct Template {
     pub template_name: Option<String>,
     /// What people recognise; never send it as `Template`.
     pub display_name: Option<String>,
-    pub friendly_name: Option<String>,
-    pub key_size: Option<String>,
-    pub key_type: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub requires_approval: bool,
     #[serde(default, deserialize_with = "null_as_default")]
@@ -122,8 +118,6 @@ mod tests {
             id: 1,
             host_name: host.map(str::to_owned),
             logical_name: logical.map(str::to_owned),
-            forest_root: None,
-            configuration_tenant: None,
             allowed_enrollment_types: EnrollmentTypes(1),
             standalone: false,
             use_for_enrollment: None,

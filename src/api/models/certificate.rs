@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::common::{null_as_default, wire_time};
+use super::common::{null_as_default, wire_enum, wire_time};
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -33,9 +33,7 @@ pub struct Certificate {
     /// The full template *display* name, not the short name `POST /Enrollment/Renew` expects.
     pub template_name: Option<String>,
     pub certificate_authority_name: Option<String>,
-    /// Keyfactor's `CertificateState` number (0–8); [`Certificate::cert_state_string`] is its text.
-    pub cert_state: Option<i32>,
-    pub cert_state_string: Option<String>,
+    pub cert_state: Option<CertState>,
     pub requester_name: Option<String>,
     /// Only filled when the query asked for `includeHasPrivateKey`.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -52,6 +50,22 @@ pub struct Certificate {
     pub metadata: BTreeMap<String, Option<String>>,
     /// v25 only.
     pub enrollment_pattern_id: Option<i32>,
+}
+
+wire_enum! {
+    /// `CertState`: a number on 25.4.1 (with `CertStateString` "Active (1)" beside it, not read),
+    /// accepted as a name too.
+    pub enum CertState {
+        Unknown = 0 => "unknown",
+        Active = 1 => "active",
+        Revoked = 2 => "revoked",
+        Denied = 3 => "denied",
+        Failed = 4 => "failed",
+        Pending = 5 => "pending",
+        CertificateAuthority = 6 => "certificate authority",
+        ParentCertificateAuthority = 7 => "parent certificate authority",
+        External = 8 => "external",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

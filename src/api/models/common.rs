@@ -87,29 +87,106 @@ pub(crate) mod wire_time {
     }
 }
 
-/// Declares an enum for one of Keyfactor's integer enums that never fails to decode: a number this portal
-/// does not know (Command adds values between versions, see keyfactor-notes §5.13) becomes `Other(n)`,
-/// displayed as "unknown (n)".
-macro_rules! lenient_int_enum {
+/// An enum value Keyfactor sent that this portal does not know, kept as sent so it can be shown.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownValue {
+    Number(i64),
+    Name(Box<str>),
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Number(code) => write!(f, "unknown ({code})"),
+            Self::Name(name) => write!(f, "unknown ({name})"),
+        }
+    }
+}
+
+/// One enum value as it arrives: real servers send some enums as numbers (as the specs say) and others
+/// as names (`"Status":"Completed"` on Command 10.3, `"Type":"Secret"` on 25.4; docs/observed/README.md,
+/// divergences 1, 8 and 20), and which is decided per model, not per server version. A string of digits
+/// counts as a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WireValue {
+    Number(i64),
+    Name(String),
+}
+
+impl WireValue {
+    /// Whether `name` is `known`, ignoring case, spaces, `_` and `-` (`"In Process"` = `InProcess`,
+    /// `"OneClick"` = `ONE_CLICK`).
+    pub(crate) fn name_matches(name: &str, known: &str) -> bool {
+        let squash = |text: &str| {
+            text.chars()
+                .filter(|c| !matches!(c, ' ' | '_' | '-'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<Vec<char>>()
+        };
+        squash(name) == squash(known)
+    }
+}
+
+impl<'de> Deserialize<'de> for WireValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = WireValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an enum number or name")
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<WireValue, E> {
+                Ok(WireValue::Number(value))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<WireValue, E> {
+                Ok(WireValue::Number(i64::try_from(value).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<WireValue, E> {
+                let value = value.trim();
+                Ok(value
+                    .parse()
+                    .map_or_else(|_| WireValue::Name(value.to_owned()), WireValue::Number))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Declares one of Keyfactor's enums so that it decodes from its number or its name (the variant's
+/// identifier, compared as [`WireValue::name_matches`] does, plus any `alias`es), and never fails: a value
+/// this portal does not know becomes `Other`, displayed as "unknown (X)" (Command adds values between
+/// versions).
+macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident = $code:literal => $label:literal, )+
+            $( $(#[$variant_meta:meta])* $variant:ident = $code:literal $(| $alias:literal)* => $label:literal, )+
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         $vis enum $name {
             $( $(#[$variant_meta])* $variant, )+
-            /// A value this portal does not know.
-            Other(i64),
+            /// A value this portal does not know, as sent.
+            Other($crate::api::models::UnknownValue),
         }
 
-        impl From<i64> for $name {
-            fn from(code: i64) -> Self {
-                match code {
-                    $( $code => Self::$variant, )+
-                    other => Self::Other(other),
+        impl From<$crate::api::models::common::WireValue> for $name {
+            fn from(value: $crate::api::models::common::WireValue) -> Self {
+                use $crate::api::models::common::WireValue;
+                match value {
+                    $( WireValue::Number($code) => Self::$variant, )+
+                    WireValue::Number(code) => Self::Other($crate::api::models::UnknownValue::Number(code)),
+                    WireValue::Name(name) => {
+                        $(
+                            if WireValue::name_matches(&name, stringify!($variant))
+                                $(|| WireValue::name_matches(&name, $alias))*
+                            {
+                                return Self::$variant;
+                            }
+                        )+
+                        Self::Other($crate::api::models::UnknownValue::Name(name.into()))
+                    }
                 }
             }
         }
@@ -118,19 +195,72 @@ macro_rules! lenient_int_enum {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
                     $( Self::$variant => f.write_str($label), )+
-                    Self::Other(code) => write!(f, "unknown ({code})"),
+                    Self::Other(unknown) => unknown.fmt(f),
                 }
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                <$crate::api::models::common::WireValue as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::from)
             }
         }
     };
 }
-pub(crate) use lenient_int_enum;
+pub(crate) use wire_enum;
+
+/// Declares one of Keyfactor's flag sets (a number whose bits may be OR-ed) so that it decodes from the
+/// number or from names joined by `,` or `|` (.NET writes a flags enum by name as `"A, B"`). A name this
+/// portal does not know sets [`UNRECOGNISED_FLAG`], so no known bit is invented for it.
+macro_rules! wire_flags {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $( $flag:ident = $bit:literal $(| $alias:literal)*, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        $vis struct $name(pub u32);
+
+        impl $name {
+            $( const $flag: u32 = $bit; )+
+
+            fn bit_named(name: &str) -> u32 {
+                use $crate::api::models::common::WireValue;
+                $(
+                    if WireValue::name_matches(name, stringify!($flag))
+                        $(|| WireValue::name_matches(name, $alias))*
+                    {
+                        return Self::$flag;
+                    }
+                )+
+                $crate::api::models::common::UNRECOGNISED_FLAG
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use $crate::api::models::common::WireValue;
+                Ok(match WireValue::deserialize(deserializer)? {
+                    WireValue::Number(bits) => Self(u32::try_from(bits).unwrap_or($crate::api::models::common::UNRECOGNISED_FLAG)),
+                    WireValue::Name(names) => Self(
+                        names
+                            .split([',', '|'])
+                            .map(str::trim)
+                            .filter(|name| !name.is_empty() && !WireValue::name_matches(name, "None"))
+                            .fold(0, |bits, name| bits | Self::bit_named(name)),
+                    ),
+                })
+            }
+        }
+    };
+}
+pub(crate) use wire_flags;
+
+/// The bit a flag name this portal does not know sets (no Keyfactor flag set uses it).
+pub(crate) const UNRECOGNISED_FLAG: u32 = 1 << 31;
 
 #[cfg(test)]
 mod tests {

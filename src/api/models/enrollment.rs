@@ -7,20 +7,22 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::common::{null_as_default, wire_time};
+use super::common::{null_as_default, wire_flags, wire_time};
 use crate::domain::SecretString;
 
-/// `AvailableRenewalType`: a bit set, not an enum. v25 documents "enum flags" 1 Seeded PFX, 2 One-click,
-/// 4 Seeded CSR that may be OR-ed (3, 6, …) while its schema still says `[0,1,2]`; decode any integer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct RenewalOptions(pub u32);
+wire_flags! {
+    /// `AvailableRenewalType`: a bit set, not an enum. v25 documents "enum flags" 1 Seeded PFX, 2 One-click,
+    /// 4 Seeded CSR that may be OR-ed (3, 6, …) while its schema still says `[0,1,2]`; decode any integer,
+    /// or the names should a server send them (no answer has been recorded; docs/observed/README.md,
+    /// section 3).
+    pub struct RenewalOptions {
+        SEEDED_PFX = 1 | "Seeded" | "SeededPfx",
+        ONE_CLICK = 2,
+        SEEDED_CSR = 4,
+    }
+}
 
 impl RenewalOptions {
-    const SEEDED_PFX: u32 = 1;
-    const ONE_CLICK: u32 = 2;
-    const SEEDED_CSR: u32 = 4;
-
     /// Id or thumbprint plus a timestamp suffice; Keyfactor reuses the CA and template.
     pub fn one_click(self) -> bool {
         self.0 & Self::ONE_CLICK != 0
@@ -292,9 +294,6 @@ pub struct ContextTemplate {
     /// Template short name.
     pub name: Option<String>,
     pub display_name: Option<String>,
-    pub forest: Option<String>,
-    pub key_size: Option<String>,
-    pub key_type: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub requires_approval: bool,
     #[serde(rename = "CAs", default, deserialize_with = "null_as_default")]

@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::common::{lenient_int_enum, null_as_default, wire_time};
+use super::common::{null_as_default, wire_enum, wire_time};
 
-lenient_int_enum! {
-    /// `OrchestratorJobStatusJobStatus`.
+wire_enum! {
+    /// `OrchestratorJobStatusJobStatus`. Command 10.3 sends the names (`"Completed"`, `"InProcess"`),
+    /// the specs the numbers (docs/observed/README.md, divergence 1).
     #[derive(Default)]
     pub enum JobStatus {
         #[default]
@@ -21,14 +22,15 @@ lenient_int_enum! {
 }
 
 impl JobStatus {
-    /// Whether polling can stop and [`JobResult`] is the outcome (keyfactor-notes §2.6).
-    pub fn is_final(self) -> bool {
+    /// Whether polling can stop and [`JobResult`] is the outcome: `CompletedWillRetry` is not final.
+    pub fn is_final(&self) -> bool {
         matches!(self, Self::Completed | Self::Acknowledged)
     }
 }
 
-lenient_int_enum! {
-    /// `OrchestratorJobStatusJobResult`; 1 is undocumented and decodes as `Other(1)`.
+wire_enum! {
+    /// `OrchestratorJobStatusJobResult`, by number or name (`"Success"`, `"Unknown"` on Command 10.3);
+    /// 1 is undocumented and decodes as `Other`.
     #[derive(Default)]
     pub enum JobResult {
         #[default]
@@ -89,22 +91,51 @@ pub struct ScheduledJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::models::UnknownValue;
+
+    fn status(json: &str) -> JobStatus {
+        serde_json::from_str(json).unwrap()
+    }
 
     #[test]
     fn only_completed_and_acknowledged_are_final() {
         let finals: Vec<i64> = (0..=9)
-            .filter(|&code| JobStatus::from(code).is_final())
+            .filter(|code| status(&code.to_string()).is_final())
             .collect();
         assert_eq!(finals, [3, 4]);
     }
 
     #[test]
-    fn unknown_numbers_decode_and_display_as_unknown() {
-        assert_eq!(
-            serde_json::from_str::<JobStatus>("9").unwrap(),
-            JobStatus::Other(9)
-        );
-        assert_eq!(JobStatus::Other(9).to_string(), "unknown (9)");
+    fn statuses_and_results_decode_from_numbers_and_names_alike() {
+        // Command 10.3 sends names; the specs (and the v25 fixtures Keyfactor wrote by hand) numbers.
+        for (number, name) in [
+            ("0", r#""Unknown""#),
+            ("1", r#""Waiting""#),
+            ("2", r#""InProcess""#),
+            ("3", r#""Completed""#),
+            ("4", r#""acknowledged""#),
+            ("5", r#""CompletedWillRetry""#),
+            (r#""3""#, r#""in process""#),
+        ] {
+            let (by_number, by_name) = (status(number), status(name));
+            assert_ne!(by_number, JobStatus::Other(UnknownValue::Number(-1)));
+            if number != r#""3""# {
+                assert_eq!(by_number, by_name, "{number} vs {name}");
+            }
+        }
+        assert_eq!(status(r#""3""#), JobStatus::Completed);
+        assert_eq!(status(r#""in process""#), JobStatus::InProcess);
+        let result = |json: &str| serde_json::from_str::<JobResult>(json).unwrap();
+        assert_eq!(result(r#""Success""#), JobResult::Success);
+        assert_eq!(result("2"), JobResult::Success);
+        assert_eq!(result(r#""FAILURE""#), JobResult::Failure);
+    }
+
+    #[test]
+    fn unknown_numbers_and_names_are_kept_and_shown() {
+        assert_eq!(status("9"), JobStatus::Other(UnknownValue::Number(9)));
+        assert_eq!(status("9").to_string(), "unknown (9)");
+        assert_eq!(status(r#""Paused""#).to_string(), "unknown (Paused)");
         assert_eq!(
             serde_json::from_str::<JobResult>("1").unwrap().to_string(),
             "unknown (1)"
@@ -112,6 +143,23 @@ mod tests {
         assert_eq!(
             JobStatus::CompletedWillRetry.to_string(),
             "completed, will retry"
+        );
+        // A value of another type is still a decode error, not a silent guess.
+        assert!(serde_json::from_str::<JobStatus>("true").is_err());
+    }
+
+    #[test]
+    fn a_recorded_command_10_3_row_decodes() {
+        let row: JobHistoryEntry = serde_json::from_str(
+            r#"{"JobHistoryId":2171,"AgentMachine":"COMMAND","JobId":"0b4b411a-4b26-4492-a575-a10adb43a08a","Schedule":{"Interval":{"Minutes":1}},"JobType":"WinCertInventory","OperationStart":"2023-05-06T00:30:00","OperationEnd":null,"Message":"","Result":"Unknown","Status":"InProcess","StorePath":"My","ClientMachine":"iistarget.boingy.com"}"#,
+        )
+        .unwrap();
+        assert_eq!(row.status, JobStatus::InProcess);
+        assert!(!row.is_final());
+        assert_eq!(row.operation_end, None);
+        assert_eq!(
+            row.operation_start.unwrap().to_rfc3339(),
+            "2023-05-06T00:30:00+00:00"
         );
     }
 }

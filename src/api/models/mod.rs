@@ -1,9 +1,11 @@
 //! The Keyfactor Command REST contract (v10 → v25) as Rust types. Names, types and enums come from
-//! Keyfactor's OpenAPI specs (see `../shared/keyfactor-notes.md`).
+//! Keyfactor's OpenAPI specs (`contract/specs/`), corrected by what real servers were recorded sending
+//! (`docs/observed/README.md`), which wins where the two disagree.
 //!
 //! Decoding rules, everywhere: unknown fields are ignored, nullable fields are `Option` (a missing field
-//! and `null` both give `None`; collections give empty), unknown enum numbers are kept rather than
-//! rejected, and date-times with or without a zone are accepted. Requests omit absent fields instead of
+//! and `null` both give `None`; collections give empty), every enum decodes from its number or its name
+//! and an unknown one is kept rather than rejected, and date-times with or without a zone, with 0 to 7
+//! fraction digits, are accepted (zone-less ones are UTC). Requests omit absent fields instead of
 //! sending `null`. This layer mirrors the wire; validating user input is `crate::domain`'s job.
 
 mod authority;
@@ -16,8 +18,9 @@ mod store;
 pub use authority::{
     CertificateAuthority, EnrollmentPattern, EnrollmentPatternTemplate, EnrollmentTypes, Template,
 };
-pub use certificate::{Certificate, CertificateLocation, LocationCount, SubjectAltName};
-pub use common::{FailedOperation, KeyfactorErrorBody};
+pub use certificate::{CertState, Certificate, CertificateLocation, LocationCount, SubjectAltName};
+pub(crate) use common::wire_time;
+pub use common::{FailedOperation, KeyfactorErrorBody, UnknownValue};
 pub use enrollment::{
     AvailableRenewal, CertificateRef, ContextCa, ContextTemplate, Disposition, EnrollmentContext,
     EnrollmentManagementRequest, EnrollmentManagementResponse, EnrollmentProfile,
@@ -26,7 +29,7 @@ pub use enrollment::{
 };
 pub use job::{JobHistoryEntry, JobResult, JobStatus, ScheduledJob};
 pub use store::{
-    Agent, CertificateStore, CertificateStoreType, EntryParameter, EntryParameterType,
-    EntryParameterValidation, InventoryCertificate, ReenrollmentRequest, RequiredWhen,
-    StoreInventoryEntry, SupportedOperations, ValidationRule,
+    Agent, AgentJobType, AgentStatus, CertificateStore, CertificateStoreType, EntryParameter,
+    EntryParameterType, EntryParameterValidation, InventoryCertificate, ReenrollmentRequest,
+    RequiredWhen, StoreInventoryEntry, StoreRule, SupportedOperations, ValidationRule,
 };

@@ -2,12 +2,11 @@
 //! `POST /CertificateStores/Reenrollment`, `GET /Agents`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
-use super::common::{lenient_int_enum, null_as_default, wire_time};
+use super::common::{null_as_default, wire_enum, wire_time};
 use super::EnrollmentProfile;
 use crate::domain::{EntryParameterSpec, ParameterKind};
 
@@ -32,19 +31,9 @@ pub struct CertificateStore {
     pub agent_id: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub agent_assigned: bool,
-    /// A JSON object *encoded as a string*; read it with [`CertificateStore::properties_map`].
-    pub properties: Option<String>,
-}
-
-impl CertificateStore {
-    /// The store's custom properties. Tolerant: a missing, empty, invalid or non-object `Properties`
-    /// string gives an empty map, because the properties are informational for the portal.
-    pub fn properties_map(&self) -> BTreeMap<String, serde_json::Value> {
-        self.properties
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or_default()
-    }
+    // `Properties` (a JSON object encoded as a string) is not read: its secret-typed values are objects
+    // in `GET /CertificateStores/{id}` and secret GUIDs in the list (docs/observed/README.md, divergence
+    // 11), and nothing in it is for users to see.
 }
 
 /// `GET /CertificateStoreTypes` (`CertificateStoreTypeResponse`, abridged).
@@ -64,6 +53,21 @@ pub struct CertificateStoreType {
     pub entry_parameters: Vec<EntryParameter>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub job_properties: Vec<String>,
+    /// Whether a certificate may (or must) carry its private key into such a store.
+    pub private_key_allowed: Option<StoreRule>,
+    /// Whether such a store names its entries by an alias the user picks.
+    pub custom_alias_allowed: Option<StoreRule>,
+}
+
+wire_enum! {
+    /// `PrivateKeyAllowed` and `CustomAliasAllowed` of a store type: names on 25.4.1, numbers in the specs
+    /// (docs/observed/README.md, divergence 8). A store's own `ReenrollmentStatus.CustomAliasAllowed` is
+    /// an integer on the same server (divergence 12) and is not read.
+    pub enum StoreRule {
+        Forbidden = 0 => "forbidden",
+        Optional = 1 => "optional",
+        Required = 2 => "required",
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -103,8 +107,9 @@ impl EntryParameter {
         let v10 = self.required_when.is_some_and(|when| when.on_reenrollment);
         let v25 = self
             .validation_options
-            .and_then(|options| options.on_odkg)
-            .is_some_and(|rule| rule == ValidationRule::Required);
+            .as_ref()
+            .and_then(|options| options.on_odkg.as_ref())
+            .is_some_and(|rule| *rule == ValidationRule::Required);
         v10 || v25
     }
 
@@ -141,8 +146,9 @@ pub struct RequiredWhen {
     pub on_reenrollment: bool,
 }
 
-/// v25 `ValidationOptions` (`EntryParametersValidationOptions`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+/// v25 `ValidationOptions` (`EntryParametersValidationOptions`); 25.4.1 sends it beside `RequiredWhen`
+/// (docs/observed/README.md, divergence 9).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct EntryParameterValidation {
     pub on_add: Option<ValidationRule>,
@@ -152,7 +158,7 @@ pub struct EntryParameterValidation {
     pub on_odkg: Option<ValidationRule>,
 }
 
-lenient_int_enum! {
+wire_enum! {
     /// `CertificateStoreTypeValidationOptions`, declared in the v25 spec as bare `[0,1,2]` without names.
     /// 0 = optional and 1 = required are this portal's reading (unverified); anything else is treated as
     /// "not required".
@@ -184,67 +190,15 @@ pub struct InventoryCertificate {
     pub not_after: Option<DateTime<Utc>>,
 }
 
-/// `Type` of an entry parameter: the specs declare bare integers `[0,1,2,3]` without names, while
-/// Keyfactor's own tools send and receive the names (`"String"`, `"Bool"`, `"MultipleChoice"`, `"Secret"`);
-/// both decode. The integer order below is this portal's reading, not confirmed by any spec.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntryParameterType {
-    String,
-    Bool,
-    MultipleChoice,
-    Secret,
-    /// A type this portal does not know, as sent (number or name).
-    Other(String),
-}
-
-impl EntryParameterType {
-    const NAMED: [(i64, &'static str, EntryParameterType); 4] = [
-        (0, "String", EntryParameterType::String),
-        (1, "Bool", EntryParameterType::Bool),
-        (2, "MultipleChoice", EntryParameterType::MultipleChoice),
-        (3, "Secret", EntryParameterType::Secret),
-    ];
-
-    fn from_code(code: i64) -> Self {
-        Self::NAMED
-            .into_iter()
-            .find(|(known, _, _)| *known == code)
-            .map_or_else(|| Self::Other(code.to_string()), |(_, _, kind)| kind)
-    }
-
-    fn from_name(name: &str) -> Self {
-        let name = name.trim();
-        Self::NAMED
-            .into_iter()
-            .find(|(_, known, _)| known.eq_ignore_ascii_case(name))
-            .map_or_else(|| Self::Other(name.to_owned()), |(_, _, kind)| kind)
-    }
-}
-
-impl<'de> Deserialize<'de> for EntryParameterType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Code(i64),
-            Name(String),
-        }
-        Ok(match Wire::deserialize(deserializer)? {
-            Wire::Code(code) => Self::from_code(code),
-            Wire::Name(name) => Self::from_name(&name),
-        })
-    }
-}
-
-impl fmt::Display for EntryParameterType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::String => f.write_str("text"),
-            Self::Bool => f.write_str("yes/no"),
-            Self::MultipleChoice => f.write_str("choice"),
-            Self::Secret => f.write_str("secret"),
-            Self::Other(raw) => write!(f, "unknown ({raw})"),
-        }
+wire_enum! {
+    /// `Type` of an entry parameter: the specs declare bare integers `[0,1,2,3]` without names, real
+    /// servers send the names (docs/observed/README.md, divergence 8). The integer order is this portal's
+    /// reading, not confirmed by any spec.
+    pub enum EntryParameterType {
+        String = 0 => "text",
+        Bool = 1 => "yes/no",
+        MultipleChoice = 2 => "choice",
+        Secret = 3 => "secret",
     }
 }
 
@@ -318,63 +272,37 @@ impl ReenrollmentRequest {
 pub struct Agent {
     pub agent_id: String,
     pub client_machine: Option<String>,
-    pub version: Option<String>,
-    /// Approval state as Keyfactor numbers it (1–4).
-    pub status: Option<i32>,
+    pub status: Option<AgentStatus>,
     #[serde(default, deserialize_with = "wire_time::deserialize_option")]
     pub last_seen: Option<DateTime<Utc>>,
+    /// The job types this orchestrator runs, with their generic category (Command 25.x; absent before).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub capabilities: Vec<String>,
-    pub last_error_message: Option<String>,
+    pub job_types: Vec<AgentJobType>,
+}
+
+wire_enum! {
+    /// An orchestrator's approval state (numbers on 25.4.1; Keyfactor's scripts name them).
+    pub enum AgentStatus {
+        New = 1 => "new",
+        Approved = 2 => "approved",
+        Disapproved = 3 => "disapproved",
+        NotInDatabase = 4 => "not in the database",
+    }
+}
+
+/// One of an orchestrator's job types, e.g. `{"Name":"K8STLSSecr Management","CertStoreJobType":"Management"}`
+/// (docs/observed/README.md, divergence 18): how its store-type specific job names map to categories.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AgentJobType {
+    pub name: Option<String>,
+    /// The generic category (`Management`, `Inventory`, …); empty for jobs outside stores.
+    pub cert_store_job_type: Option<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn store_with_properties(properties: Option<&str>) -> CertificateStore {
-        CertificateStore {
-            id: "00000000-0000-0000-0000-000000000001".into(),
-            container_id: None,
-            container_name: None,
-            display_name: None,
-            client_machine: None,
-            store_path: None,
-            cert_store_type: 2,
-            approved: true,
-            agent_id: None,
-            agent_assigned: false,
-            properties: properties.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn properties_string_is_parsed_into_a_map() {
-        let store = store_with_properties(Some(
-            r#"{"separatePrivateKey":"false","ServerUseSsl":{"value":"true"}}"#,
-        ));
-        let map = store.properties_map();
-        assert_eq!(map["separatePrivateKey"], "false");
-        assert_eq!(map["ServerUseSsl"]["value"], "true");
-    }
-
-    #[test]
-    fn unusable_properties_give_an_empty_map() {
-        for properties in [
-            None,
-            Some(""),
-            Some("not json"),
-            Some("[1,2]"),
-            Some("null"),
-        ] {
-            assert!(
-                store_with_properties(properties)
-                    .properties_map()
-                    .is_empty(),
-                "{properties:?}"
-            );
-        }
-    }
 
     #[test]
     fn entry_parameter_type_reads_numbers_and_names() {

@@ -102,6 +102,7 @@ fn api_url(config: &RuntimeConfig, path: &str) -> String {
 #[component]
 fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     let client = expect_context::<KeyfactorClient>();
+    let collection = client.collection();
     let config = expect_context::<RuntimeConfig>();
     let PlanData {
         reference,
@@ -242,7 +243,11 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
             attempt.update(|n| *n += 1);
             return;
         };
-        let url = api_url(&config, RENEW_PATH);
+        let path = match collection.get_untracked() {
+            Some(collection) => format!("{RENEW_PATH}?collectionId={collection}"),
+            None => RENEW_PATH.to_owned(),
+        };
+        let url = api_url(&config, &path);
         let text = api_call_text(&ApiCall::json(
             "POST",
             &url,
