@@ -20,6 +20,11 @@ export const SUB_PATH = `http://127.0.0.1:${portBase + 2}`;
 export const NGINX = `http://127.0.0.1:${portBase + 3}`;
 const nginxSimPort = portBase + 4;
 export const NGINX_SIM = `http://127.0.0.1:${nginxSimPort}`;
+// The simulators above answer with the shapes real Command servers were recorded sending (kf-sim's default
+// `--wire recorded`, docs/observed/README.md); these two answer as Keyfactor's OpenAPI files read, for the
+// `wire-spec` project.
+export const SSO_V25_SPEC = `http://127.0.0.1:${portBase + 5}`;
+export const ANON_V10_SPEC = `http://127.0.0.1:${portBase + 6}`;
 const resultsDir = process.env.E2E_RESULTS_DIR ?? 'test-results';
 
 const server = (url, args, bundle = dist) => ({
@@ -52,6 +57,17 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // Every test, against the simulators in their default, recorded wire shapes.
+    { name: 'recorded' },
+    // The renewal and reenrollment flows again, against spec-literal answers. Its exchanges go to the same
+    // contract directory as the recorded project's (the `sim` fixture writes them per Command major).
+    {
+      name: 'wire-spec',
+      testMatch: ['renew.spec.mjs', 'reenroll.spec.mjs'],
+      use: { baseURL: SSO_V25_SPEC, anonV10URL: ANON_V10_SPEC },
+    },
+  ],
   // Started in order: the simulator behind nginx comes up before nginx.
   webServer: [
     server(SSO_V25, '--api v25 --sso'),
@@ -74,5 +90,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     server(SUB_PATH, '--api v25 --public-path /certs/ --anonymous-user KEYEXAMPLE\\\\helpdesk', subPathDist),
+    server(SSO_V25_SPEC, '--api v25 --sso --wire spec'),
+    server(ANON_V10_SPEC, '--api v10 --anonymous-user KEYEXAMPLE\\\\helpdesk --wire spec'),
   ],
 });

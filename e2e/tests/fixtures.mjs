@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
+import { ANON_V10 } from '../playwright.config.mjs';
 
 /** Where each test's API exchanges are written for the OpenAPI contract check (`kf-contract`). */
 function contractDir(testInfo) {
@@ -13,6 +14,8 @@ function contractDir(testInfo) {
 export const test = base.extend({
   /** Where the simulator's admin API is, when `baseURL` is a proxy in front of it. */
   simURL: [undefined, { option: true }],
+  /** The Command 10 simulator (anonymous help-desk user) of the project: recorded or spec-literal answers. */
+  anonV10URL: [ANON_V10, { option: true }],
   /** The simulator behind `baseURL`, reset to its seed before each test (its admin API, loopback only). */
   sim: [async ({ request, baseURL, simURL }, use, testInfo) => {
     const admin = (path) => new URL(`/__sim/${path}`, simURL ?? baseURL).href;
@@ -42,7 +45,8 @@ export const test = base.extend({
       const dir = contractDir(testInfo);
       mkdirSync(dir, { recursive: true });
       const major = health.api.split('.')[0];
-      const lines = exchanges.map((exchange) => JSON.stringify({ test: testInfo.titlePath.join(' › '), ...exchange }));
+      // `wire` tells recorded answers (shaped like real servers', not always like the spec) from spec-literal ones.
+      const lines = exchanges.map((exchange) => JSON.stringify({ test: testInfo.titlePath.join(' › '), wire: health.wire, ...exchange }));
       appendFileSync(join(dir, `command-${major}.jsonl`), `${lines.join('\n')}\n`);
     }
   }, { auto: true }],

@@ -1,7 +1,7 @@
 // Store reenrollment (issue 5): pick a store, fill the store type's fields, submit once, follow the job.
 // Polling is sped up through config.json and the simulator's job clock is advanced, so nothing waits long.
 import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, advanceUntil, tabTo } from './fixtures.mjs';
-import { ANON_V10, SUB_PATH } from '../playwright.config.mjs';
+import { SUB_PATH } from '../playwright.config.mjs';
 
 const JOB_LISTS = /\/OrchestratorJobs\/(JobHistory|ScheduledJobs)$/;
 
@@ -33,7 +33,7 @@ async function fillAndSubmit(page, cn) {
 const posts = async (sim) => (await sim.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/CertificateStores/Reenrollment'));
 
 test.describe('on Command 10 (no SSO)', () => {
-  test.use({ baseURL: ANON_V10 });
+  test.use({ baseURL: async ({ anonV10URL }, use) => use(anonV10URL) });
 
   test('a reenrollment that succeeds: empty form, errors, then the job to the end', async ({ page, sim, problems }) => {
     await openReenroll(page);
@@ -261,7 +261,7 @@ test('on Command 25 with SSO: a JKS store by deep link, with its secret paramete
 });
 
 test.describe('polling', () => {
-  test.use({ baseURL: ANON_V10 });
+  test.use({ baseURL: async ({ anonV10URL }, use) => use(anonV10URL) });
 
   test('pauses while the tab is hidden and resumes when it is shown', async ({ page, sim, problems }) => {
     await openReenroll(page);

@@ -2,7 +2,6 @@
 import {
   test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, tabTo, recordConsole, expectSecretNowhere,
 } from './fixtures.mjs';
-import { ANON_V10 } from '../playwright.config.mjs';
 
 const RENEW = '/KeyfactorAPI/Enrollment/Renew';
 
@@ -142,7 +141,7 @@ test('seeded renewal on v25 sends the CA and enrollment pattern the user picked'
 });
 
 test.describe('on Command 10', () => {
-  test.use({ baseURL: ANON_V10 });
+  test.use({ baseURL: async ({ anonV10URL }, use) => use(anonV10URL) });
 
   test('seeded renewal sends the template short name', async ({ page, sim, problems }) => {
     const consoleLines = recordConsole(page);

@@ -33,7 +33,11 @@ pub fn router(sim: Arc<Sim>) -> Router {
 }
 
 async fn health(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok", "api": sim.config.api.product_version() }))
+    Json(json!({
+        "status": "ok",
+        "api": sim.config.product_version(),
+        "wire": sim.config.wire.as_str(),
+    }))
 }
 
 async fn reset(State(sim): State<Arc<Sim>>) -> StatusCode {

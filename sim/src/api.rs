@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -18,6 +19,10 @@ use crate::{authorities, certificates, enrollment, jobs, sso, stores, ApiFlavor}
 
 const REQUESTED_WITH: HeaderName = HeaderName::from_static("x-keyfactor-requested-with");
 const PRODUCT_VERSION: HeaderName = HeaderName::from_static("x-keyfactor-product-version");
+const CORRELATION_ID: HeaderName = HeaderName::from_static("x-keyfactor-correlation-id");
+const SUPPORTED_VERSIONS: HeaderName = HeaderName::from_static("api-supported-versions");
+/// Far above any error body; a cap only so a bug cannot exhaust memory.
+const MAX_ERROR_BODY: usize = 1 << 20;
 
 /// What `GET /Status/Endpoints` reports; every entry is routed below (a test checks it).
 const ENDPOINTS: &[&str] = &[
@@ -86,9 +91,10 @@ pub fn router(sim: Arc<Sim>) -> Router {
         // ASP.NET answers unknown routes with an empty 404.
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(middleware::from_fn_with_state(sim.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(sim.clone(), recorded_wire))
         .layer(SetResponseHeaderLayer::overriding(
             PRODUCT_VERSION,
-            HeaderValue::from_static(flavour.product_version()),
+            HeaderValue::from_static(sim.config.product_version()),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -104,6 +110,50 @@ async fn status_endpoints(State(sim): State<Arc<Sim>>) -> Json<Vec<&'static str>
         &[]
     };
     Json(ENDPOINTS.iter().chain(v25).copied().collect())
+}
+
+/// What recorded servers add to every API answer (docs/observed/README.md, divergence 16, and
+/// `wire-headers-and-query-encoding__…txt`): `X-Keyfactor-Correlation-Id` and
+/// `Api-Supported-Versions`; and error bodies written with `'` as `\u0027` (divergence 15), which
+/// serde_json never does by itself. Nothing changes in spec mode.
+async fn recorded_wire(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
+    if !sim.config.recorded() {
+        return next.run(request).await;
+    }
+    let mut response = next.run(request).await;
+    if let Ok(id) = HeaderValue::from_str(&sim.correlation_id()) {
+        response.headers_mut().insert(CORRELATION_ID, id);
+    }
+    response
+        .headers_mut()
+        .insert(SUPPORTED_VERSIONS, HeaderValue::from_static("1.0"));
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json || response.status().is_success() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(escape_apostrophes(&bytes)))
+}
+
+/// `'` → `\u0027` in serialized JSON: JSON has no `'` outside strings, so only string contents change.
+fn escape_apostrophes(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    for &byte in json {
+        if byte == b'\'' {
+            out.extend_from_slice(b"\\u0027");
+        } else {
+            out.push(byte);
+        }
+    }
+    out
 }
 
 /// IIS's answer to rejected Basic credentials: an HTML page, not JSON.

@@ -13,7 +13,7 @@ use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World, DOMAIN};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
-use crate::ApiFlavor;
+use crate::{ApiFlavor, WireShape};
 
 const FOREST: &str = "keyexample.com";
 
@@ -70,7 +70,7 @@ fn render_authority(ca: &CertificateAuthority, world: &World, flavour: ApiFlavor
         "FullScan": { "Daily": { "Time": iso(world.anchor + chrono::Duration::hours(2)) } },
         "IncrementalScan": { "Interval": { "Minutes": 60 } },
         "ThresholdCheck": null,
-        "CAType": i32::from(ca.host_name.starts_with("gw")),
+        "CAType": i32::from(ca.is_gateway()),
         "AuthCertificate": null,
         "EnforceUniqueDN": false,
         "LastScan": iso(world.anchor - chrono::Duration::hours(1)),
@@ -192,7 +192,54 @@ impl Record for Pattern<'_> {
 
 const PATTERN_FIELDS: &[Field] = &[field("Id", FieldKind::Int), field("Name", FieldKind::Text)];
 
-fn render_pattern(t: &Template, world: &World) -> Value {
+/// One `Policies.KeyInfo` entry as recorded 25.5.1 servers write it: snake_case members
+/// (docs/observed/README.md, divergence 17).
+fn key_info(name: &str, bit_lengths: &[i32], curves: &[&str]) -> Value {
+    json!({ "name": name, "bit_lengths": bit_lengths, "curves": curves })
+}
+
+/// `Policies` of a pattern on the recorded wire: every member present, key policy by algorithm.
+fn recorded_policies(t: &Template) -> Value {
+    let ecc = t.key_type == "ECC";
+    let rsa = (!ecc).then(|| key_info("RSA", &[2048, 3072, 4096], &[]));
+    let ecdsa = ecc.then(|| {
+        key_info(
+            "ECDSA",
+            &[256, 384, 521],
+            &["1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"],
+        )
+    });
+    json!({
+        "AllowKeyReuse": null,
+        "AllowWildcards": null,
+        "RFCEnforcement": null,
+        "CertificateOwnerRole": null,
+        "DefaultCertificateOwnerRoleId": null,
+        "DefaultCertificateOwnerRoleName": null,
+        "DefaultCertificateOwnerOverride": false,
+        "KeyInfo": {
+            "ECDSA": ecdsa,
+            "RSA": rsa,
+            "Ed448": null,
+            "Ed25519": null,
+            "MLDSA44": null,
+            "MLDSA65": null,
+            "MLDSA87": null,
+        },
+        "PrimaryKeyAlgorithms": [],
+        "AlternativeKeyAlgorithms": [],
+    })
+}
+
+fn render_pattern(t: &Template, world: &World, wire: WireShape) -> Value {
+    let recorded = wire == WireShape::Recorded;
+    // Recorded patterns that allow PFX and CSR say 7 (docs/observed/README.md, divergence 17), beyond
+    // the spec's enum.
+    let allowed_enrollment_types = if recorded && t.allowed_enrollment_types == 3 {
+        7
+    } else {
+        t.allowed_enrollment_types
+    };
     let authorities: Vec<Value> = t
         .ca_ids
         .iter()
@@ -215,11 +262,11 @@ fn render_pattern(t: &Template, world: &World) -> Value {
         "UseADPermissions": true,
         "AssociatedRoles": [],
         "CertificateAuthorities": authorities,
-        "AllowedEnrollmentTypes": t.allowed_enrollment_types,
+        "AllowedEnrollmentTypes": allowed_enrollment_types,
         "Regexes": [],
         "MetadataFields": [],
         "RestrictCAs": true,
-        "Policies": {},
+        "Policies": if recorded { recorded_policies(t) } else { json!({}) },
         "Defaults": [],
         "EnrollmentFields": [],
     })
@@ -237,7 +284,7 @@ pub async fn enrollment_patterns(
     let patterns = active_templates(&state.world).map(Pattern);
     request
         .respond(patterns, PATTERN_FIELDS, &context, |p| {
-            render_pattern(p.0, &state.world)
+            render_pattern(p.0, &state.world, sim.config.wire)
         })
         .map(Json)
 }

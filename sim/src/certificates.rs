@@ -17,7 +17,7 @@ use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Certificate, KeyAlgorithm, Timestamp, World};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
-use crate::ApiFlavor;
+use crate::{ApiFlavor, WireShape};
 
 const FIELDS: &[Field] = &[
     field("Id", FieldKind::Int),
@@ -153,7 +153,12 @@ fn requester_id(requester: &str) -> i32 {
         + 100
 }
 
-fn render(world: &World, c: &Certificate, flavour: ApiFlavor, include: Include) -> Value {
+fn render(
+    world: &World,
+    c: &Certificate,
+    (flavour, wire): (ApiFlavor, WireShape),
+    include: Include,
+) -> Value {
     let ca = world.authority(c.ca_id);
     let template = world.template(c.template_id);
     let (state, state_text) = cert_state(c);
@@ -212,7 +217,11 @@ fn render(world: &World, c: &Certificate, flavour: ApiFlavor, include: Include) 
         "IssuedEmail": null,
         "KeyUsage": key_usage_bits,
         "SigningAlgorithm": c.key.signing_algorithm(),
-        "CertStateString": state_text,
+        // Recorded 25.4.1: `"Active (1)"` (docs/observed/README.md, divergence 14).
+        "CertStateString": match wire {
+            WireShape::Recorded => format!("{state_text} ({state})"),
+            WireShape::Spec => state_text.to_owned(),
+        },
         "KeyTypeString": c.key.key_type_name(),
         "RevocationEffDate": c.revocation.as_ref().map(|r| iso(r.date)),
         "RevocationReason": c.revocation.as_ref().map(|r| r.reason),
@@ -249,6 +258,16 @@ fn render(world: &World, c: &Certificate, flavour: ApiFlavor, include: Include) 
     });
     if let Some(object) = body.as_object_mut() {
         add_flavour_fields(object, c, flavour, template.map(|t| t.pattern_id));
+        if flavour == ApiFlavor::V25 && wire == WireShape::Recorded {
+            // What the recorded 25.4.1 certificate carries beyond the spec (docs/observed/README.md,
+            // divergence 14).
+            object.extend([
+                ("IsCACertificate".to_owned(), json!(false)),
+                ("PathLengthConstraint".to_owned(), Value::Null),
+                ("KeyAlgorithm".to_owned(), json!(c.key.algorithm_oid())),
+                ("AltKeyType".to_owned(), Value::Null),
+            ]);
+        }
     }
     body
 }
@@ -326,7 +345,12 @@ pub async fn search(
         .map(|certificate| CertificateRecord { certificate, world });
     request
         .respond(records, FIELDS, &context, |record| {
-            render(world, record.certificate, flavour, include)
+            render(
+                world,
+                record.certificate,
+                (flavour, sim.config.wire),
+                include,
+            )
         })
         .map(Json)
 }
@@ -356,7 +380,7 @@ pub async fn by_id(
     Ok(Json(render(
         &state.world,
         certificate,
-        sim.config.api,
+        (sim.config.api, sim.config.wire),
         include,
     )))
 }

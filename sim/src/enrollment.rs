@@ -198,7 +198,7 @@ fn renewal_target<'w>(
         )));
     }
     let ca = match ca_name {
-        Some(name) => world.authority_by_qualified_name(&name).ok_or_else(|| {
+        Some(name) => world.authority_named(&name, flavour).ok_or_else(|| {
             enrollment_error(format!(
                 "Certificate authority '{name}' was not found. Use the form hostname\\logical name, e.g. ca01.keyexample.com\\CorpIssuingCA1."
             ))

@@ -1,6 +1,7 @@
 //! Identifiers and secrets drawn from the simulator's seeded generator.
 
 use rand::Rng;
+use sha1::{Digest, Sha1};
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -20,7 +21,19 @@ pub fn hex_upper(bytes: &[u8]) -> String {
 
 /// A random (version 4) UUID in its lower-case hyphenated form.
 pub fn uuid(rng: &mut impl Rng) -> String {
-    let mut bytes: [u8; 16] = rng.random();
+    uuid_from(rng.random())
+}
+
+/// A version 4 UUID made of `name`'s SHA-1, for identifiers that must not draw on a generator (so
+/// that adding them leaves every seeded value as it was).
+pub fn uuid_of(name: &str) -> String {
+    let digest = Sha1::digest(name.as_bytes());
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid_from(bytes)
+}
+
+fn uuid_from(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0F) | 0x40;
     bytes[8] = (bytes[8] & 0x3F) | 0x80;
     let hex = hex_upper(&bytes).to_lowercase();
@@ -69,6 +82,13 @@ mod tests {
         assert_eq!(&id[14..15], "4");
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
         assert_eq!(id.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn name_based_uuids_are_stable_and_distinct() {
+        assert_eq!(uuid_of("a"), uuid_of("a"));
+        assert_ne!(uuid_of("a"), uuid_of("b"));
+        assert_eq!(&uuid_of("a")[14..15], "4");
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! OperationEnd), then completes (Status 3) with a result chosen by its store path:
 //! `readonly` → Failure, `legacy` → Warning, `flaky` → CompletedWillRetry (Status 5) once, then
 //! success; anything else → Success. Jobs due after an offline agent's last check-in never start.
+//!
+//! Recorded wire shapes (docs/observed/README.md, divergences 1–4, and section 2 "GET
+//! /OrchestratorJobs/JobHistory"): `Status`/`Result` as enum names, zone-less UTC times, job types
+//! prefixed with the store type's short name (`PEMReenrollment`), and the JobHistory query field
+//! `Agent` meaning the orchestrator (`AgentMachine`), with only the documented query fields accepted.
 
 use std::sync::Arc;
 
@@ -21,6 +26,7 @@ use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Location, Store, Timestamp, World};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
+use crate::WireShape;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobType {
@@ -30,12 +36,31 @@ pub enum JobType {
 }
 
 impl JobType {
+    /// The generic category (`CertStoreJobType`), which is all the spec-literal `JobType` says.
     pub fn as_str(self) -> &'static str {
         match self {
             JobType::Inventory => "Inventory",
             JobType::Management => "Management",
             JobType::Reenrollment => "Reenrollment",
         }
+    }
+}
+
+/// `JobType` as a server names it: the store type's short name and the category without a space
+/// (`WinCertInventory` on 10.3, docs/observed/README.md, divergence 2) when recorded, else the category.
+pub fn job_type_name(store_type: &str, job_type: JobType, wire: WireShape) -> String {
+    match wire {
+        WireShape::Recorded => format!("{store_type}{}", job_type.as_str()),
+        WireShape::Spec => job_type.as_str().to_owned(),
+    }
+}
+
+/// Job times on the recorded 10.3 wire: UTC without a zone designator and whole seconds
+/// (`"2023-05-06T00:27:00"`, docs/observed/README.md, divergence 4); ISO 8601 with `Z` per the spec.
+fn job_time(time: Timestamp, wire: WireShape) -> String {
+    match wire {
+        WireShape::Recorded => time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        WireShape::Spec => iso(time),
     }
 }
 
@@ -48,6 +73,15 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// The `ScheduleType` JobHistory can be filtered on.
+    fn kind(self) -> &'static str {
+        match self {
+            Schedule::Immediate => "Immediate",
+            Schedule::ExactlyOnce(_) => "ExactlyOnce",
+            Schedule::IntervalMinutes(_) => "Interval",
+        }
+    }
+
     fn to_json(self) -> Value {
         match self {
             Schedule::Immediate => json!({ "Immediate": true }),
@@ -82,6 +116,8 @@ pub struct Job {
     pub id: String,
     pub history_id: i64,
     pub job_type: JobType,
+    /// The short name of the store's type, which prefixes the job type's name.
+    pub store_type: &'static str,
     pub store_id: String,
     pub client_machine: String,
     pub store_path: String,
@@ -130,6 +166,28 @@ impl Progress {
             Progress::Running { .. } => 2,
             Progress::Completed { .. } => 3,
             Progress::WillRetry { .. } => 5,
+        }
+    }
+
+    /// `Status` as the recorded 10.3 server names it (docs/observed/README.md, divergence 1).
+    fn status_name(&self) -> &'static str {
+        match self.status() {
+            1 => "Waiting",
+            2 => "InProcess",
+            3 => "Completed",
+            4 => "Acknowledged",
+            5 => "CompletedWillRetry",
+            _ => "Unknown",
+        }
+    }
+
+    /// `Result` by name (docs/observed/README.md, divergence 1).
+    fn result_name(&self) -> &'static str {
+        match self.result() {
+            2 => "Success",
+            3 => "Warning",
+            4 => "Failure",
+            _ => "Unknown",
         }
     }
 
@@ -261,6 +319,7 @@ pub fn schedule(
         id: ids::uuid(rng),
         history_id: world.next_job_history_id,
         job_type,
+        store_type: world.store_type(store.type_id).map_or("", |t| t.short_name),
         store_id: store.id.clone(),
         client_machine: store.client_machine.clone(),
         store_path: store.path.clone(),
@@ -359,6 +418,9 @@ fn apply(world: &mut World, rng: &mut impl Rng, job: &Job, now: Timestamp) {
 struct JobView<'a> {
     job: &'a Job,
     progress: Progress,
+    wire: WireShape,
+    /// JobHistory (whose `Agent` is the orchestrator when recorded) rather than ScheduledJobs.
+    history: bool,
 }
 
 impl Record for JobView<'_> {
@@ -366,12 +428,16 @@ impl Record for JobView<'_> {
         let job = self.job;
         let text = |s: &str| FieldValue::Text(s.to_owned());
         match field {
-            "JobType" => text(job.job_type.as_str()),
+            "JobType" => FieldValue::Text(job_type_name(job.store_type, job.job_type, self.wire)),
+            // The documented "Agent (ClientMachine)" is the orchestrator's ClientMachine, which real
+            // rows carry as AgentMachine (docs/observed/README.md, divergence 3).
+            "Agent" if self.history && self.wire == WireShape::Recorded => text(&job.agent_machine),
             "Agent" | "ClientMachine" => text(&job.client_machine),
             "AgentMachine" => text(&job.agent_machine),
             "AgentId" => text(&job.agent_id),
             "JobId" | "Id" => text(&job.id),
             "TargetPath" | "StorePath" | "Target" => text(&job.store_path),
+            "ScheduleType" => text(job.schedule.kind()),
             "Requested" => FieldValue::Date(job.requested_at),
             "OperationStart" => self
                 .progress
@@ -402,6 +468,7 @@ const SCHEDULED_JOB_FIELDS: &[Field] = &[
     field("Requested", FieldKind::Date),
 ];
 
+/// Spec mode: every column of the answer can be filtered on.
 const JOB_HISTORY_FIELDS: &[Field] = &[
     field("JobType", FieldKind::Text),
     field("Agent", FieldKind::Text),
@@ -417,6 +484,21 @@ const JOB_HISTORY_FIELDS: &[Field] = &[
     field("Result", FieldKind::Int),
     field("Message", FieldKind::Text),
     field("JobHistoryId", FieldKind::Int),
+];
+
+/// Recorded mode: only the documented query fields (docs/observed/README.md, section 2, "[D] Query
+/// fields"); `Status` and `Result` compare by number, as documented, although rows carry names.
+const JOB_HISTORY_FIELDS_RECORDED: &[Field] = &[
+    field("AgentId", FieldKind::Text),
+    field("Agent", FieldKind::Text),
+    field("JobId", FieldKind::Text),
+    field("Result", FieldKind::Int),
+    field("Status", FieldKind::Int),
+    field("JobType", FieldKind::Text),
+    field("Message", FieldKind::Text),
+    field("OperationStart", FieldKind::Date),
+    field("ScheduleType", FieldKind::Text),
+    field("TargetPath", FieldKind::Text),
 ];
 
 fn job_views(sim: &Sim, waiting: bool) -> (Vec<(Job, Progress)>, Timestamp) {
@@ -443,11 +525,14 @@ pub async fn scheduled_jobs(
     UrlQuery(params): UrlQuery<Vec<(String, String)>>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
+    let wire = sim.config.wire;
     let (views, now) = job_views(&sim, true);
     let context = caller.query_context(now);
     let records = views.iter().map(|(job, progress)| JobView {
         job,
         progress: progress.clone(),
+        wire,
+        history: false,
     });
     request
         .respond(records, SCHEDULED_JOB_FIELDS, &context, |view| {
@@ -458,7 +543,7 @@ pub async fn scheduled_jobs(
                 "Target": job.store_path,
                 "Schedule": job.schedule.to_json(),
                 "Requested": iso(job.requested_at),
-                "JobType": job.job_type.as_str(),
+                "JobType": job_type_name(job.store_type, job.job_type, wire),
             })
         })
         .map(Json)
@@ -471,6 +556,7 @@ pub async fn job_history(
     UrlQuery(params): UrlQuery<Vec<(String, String)>>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
+    let wire = sim.config.wire;
     let (views, now) = job_views(&sim, false);
     let context = caller.query_context(now);
     let mut records: Vec<JobView> = views
@@ -478,24 +564,40 @@ pub async fn job_history(
         .map(|(job, progress)| JobView {
             job,
             progress: progress.clone(),
+            wire,
+            history: true,
         })
         .collect();
     records.sort_by_key(|view| view.job.history_id);
+    let fields = match wire {
+        WireShape::Recorded => JOB_HISTORY_FIELDS_RECORDED,
+        WireShape::Spec => JOB_HISTORY_FIELDS,
+    };
     request
-        .respond(records, JOB_HISTORY_FIELDS, &context, |view| {
+        .respond(records, fields, &context, |view| {
             let job = view.job;
             let progress = &view.progress;
+            let (result, status) = match wire {
+                WireShape::Recorded => {
+                    (json!(progress.result_name()), json!(progress.status_name()))
+                }
+                WireShape::Spec => (json!(progress.result()), json!(progress.status())),
+            };
             json!({
                 "JobHistoryId": job.history_id,
                 "AgentMachine": job.agent_machine,
                 "JobId": job.id,
                 "Schedule": job.schedule.to_json(),
-                "JobType": job.job_type.as_str(),
-                "OperationStart": progress.started().map(iso),
-                "OperationEnd": progress.ended().map(iso),
-                "Message": progress.message(),
-                "Result": progress.result(),
-                "Status": progress.status(),
+                "JobType": job_type_name(job.store_type, job.job_type, wire),
+                "OperationStart": progress.started().map(|t| job_time(t, wire)),
+                "OperationEnd": progress.ended().map(|t| job_time(t, wire)),
+                // The 10.3 rows carry `""`, not null, when there is nothing to say.
+                "Message": match wire {
+                    WireShape::Recorded => json!(progress.message().unwrap_or_default()),
+                    WireShape::Spec => json!(progress.message()),
+                },
+                "Result": result,
+                "Status": status,
                 "StorePath": job.store_path,
                 "ClientMachine": job.client_machine,
             })
@@ -513,6 +615,7 @@ mod tests {
             id: "j".into(),
             history_id: 1,
             job_type: JobType::Management,
+            store_type: "PEM",
             store_id: "s".into(),
             client_machine: "host".into(),
             store_path: path.into(),

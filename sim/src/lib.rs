@@ -33,14 +33,30 @@
 //!
 //! Then ~286 generated certificates (ids 15…) spread over expired / 7 / 30 / 90 days / later.
 //! CAs: `ca01.keyexample.com\CorpIssuingCA1` (key retention), `ca02.keyexample.com\CorpIssuingCA2`,
-//! `ca03.keyexample.com\LabStandaloneCA` (standalone), `gw01.keyexample.com\CloudIssuingCA-G2`.
+//! `ca03.keyexample.com\LabStandaloneCA` (standalone), and the AnyGateway CA whose host name is a URL,
+//! as on real servers (docs/observed/README.md, divergence 13):
+//! `https://gw01.keyexample.com/AnyGatewayREST/keyexample\CloudIssuingCA-G2` (key retention). Renew and
+//! Reenrollment take a CA as `host\logical`; the v25 flavour also takes the logical name alone.
 //! Templates by short name (display names differ and have spaces): WebServer, WebServer2y,
 //! ClientAuth, CodeSigning (approval), RestrictedServer (denies), UserSMIME, DomainControllerAuth
 //! (helpdesk only), WebServerECC. v25 enrollment pattern id = template id + 1.
 //! Store types: PEM (102, Enrollment), JKS (103, Enrollment, required secret `PrivateKeyPassword`),
-//! IISU (104, no Enrollment), K8SSecret (105), F5-SL-REST (106). Job phases last `job_phase` each:
-//! Waiting → InProcess → Completed; `POST /__sim/jobs/advance {"ms":N}` moves the job clock.
+//! IISU (104, no Enrollment), K8SSecret (105), F5-SL-REST (106); IISU, K8SSecret and F5-SL-REST stores
+//! have Secret-typed store properties (`ServerUsername`/`ServerPassword`). Job phases last `job_phase`
+//! each: Waiting → InProcess → Completed; `POST /__sim/jobs/advance {"ms":N}` moves the job clock.
+//! Job types are named after the store type when recorded (`PEMReenrollment`, `IISUManagement`,
+//! `JKSInventory`), bare (`Reenrollment`) in spec mode.
 //! `POST /__sim/seed/hostile` turns every displayed string into a script/markup payload (see `hostile.rs`).
+//!
+//! # Wire shapes (`--wire recorded|spec`, [`WireShape`])
+//! By default the answers have the shapes recorded from real Command 10.3 / 25.4.1 / 25.5.1 servers
+//! (docs/observed/README.md): JobHistory `Status`/`Result` as names and zone-less times, store-type-
+//! prefixed job types, JobHistory's `Agent` filter on the orchestrator and only the documented query
+//! fields, `GET /Agents` `JobTypes` (v25), store-type enums by name without null members, secret store
+//! properties as objects (by id) or GUIDs (list), `CertStateString` `"Active (1)"`, snake_case key
+//! policies on enrollment patterns, `x-keyfactor-product-version: 25.4.1+<sha>` (v25), correlation-id
+//! and `Api-Supported-Versions` headers, and `'` written `\u0027` in error bodies. `--wire spec` answers
+//! exactly as Keyfactor's OpenAPI files read.
 
 // `json!` for the full CertificateRetrievalResponse (~50 fields) nests deeper than the default 128.
 #![recursion_limit = "256"]
@@ -93,12 +109,38 @@ pub enum ApiFlavor {
     V25,
 }
 
-impl ApiFlavor {
-    /// The `x-keyfactor-product-version` header value.
-    pub fn product_version(self) -> &'static str {
+/// Which body shapes to answer with: what real Command servers were recorded sending, or what
+/// Keyfactor's OpenAPI files say (docs/observed/README.md, section 1, lists where the two differ).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WireShape {
+    /// As recorded from Command 10.3 / 25.4.1 / 25.5.1: enum names in JobHistory and store types,
+    /// store-type-prefixed job types, zone-less job times, secret objects in store properties, ….
+    #[default]
+    Recorded,
+    /// Spec-literal: integer enums, bare job categories, every nullable member present.
+    Spec,
+}
+
+impl WireShape {
+    /// As `--wire` spells it (also reported by `/__sim/health`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            ApiFlavor::V10 => "10.5.0.0",
-            ApiFlavor::V25 => "25.1.0.0",
+            WireShape::Recorded => "recorded",
+            WireShape::Spec => "spec",
+        }
+    }
+}
+
+impl ApiFlavor {
+    /// The `x-keyfactor-product-version` header value. Recorded v25 servers send SemVer with build
+    /// metadata (docs/observed/README.md, divergence 16); the major stays first either way.
+    pub fn product_version(self, wire: WireShape) -> &'static str {
+        match (self, wire) {
+            (ApiFlavor::V10, _) => "10.5.0.0",
+            (ApiFlavor::V25, WireShape::Recorded) => {
+                "25.4.1+dc0db2c8af1baf68b4c0043ec0f0f41a77aee11e"
+            }
+            (ApiFlavor::V25, WireShape::Spec) => "25.1.0.0",
         }
     }
 }
@@ -106,6 +148,8 @@ impl ApiFlavor {
 #[derive(Clone, Debug)]
 pub struct SimConfig {
     pub api: ApiFlavor,
+    /// Recorded (default) or spec-literal answer shapes.
+    pub wire: WireShape,
     /// The built SPA to serve at `public_path`.
     pub dist: Option<PathBuf>,
     /// Play the SSO proxy in front of the app and the API.
@@ -125,6 +169,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
             api: ApiFlavor::V10,
+            wire: WireShape::Recorded,
             dist: None,
             sso: false,
             anonymous_user: None,
@@ -133,6 +178,18 @@ impl Default for SimConfig {
             public_path: "/".into(),
             log_requests: false,
         }
+    }
+}
+
+impl SimConfig {
+    /// Answer as the recordings show (the default) rather than as the spec reads.
+    pub fn recorded(&self) -> bool {
+        self.wire == WireShape::Recorded
+    }
+
+    /// The `x-keyfactor-product-version` this simulator sends.
+    pub fn product_version(&self) -> &'static str {
+        self.api.product_version(self.wire)
     }
 }
 

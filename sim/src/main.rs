@@ -8,13 +8,21 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use kf_sim::{find_user, ApiFlavor, SimConfig, DEMO_USERS};
+use kf_sim::{find_user, ApiFlavor, SimConfig, WireShape, DEMO_USERS};
 use tokio::net::TcpListener;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Api {
     V10,
     V25,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Wire {
+    /// As real Command servers were recorded answering (docs/observed/README.md).
+    Recorded,
+    /// As Keyfactor's OpenAPI files read.
+    Spec,
 }
 
 /// Local Keyfactor Command API simulator (loopback only).
@@ -30,6 +38,9 @@ struct Cli {
     /// Which Command generation to imitate.
     #[arg(long, value_enum, default_value = "v10")]
     api: Api,
+    /// Answer shapes: as real servers were recorded sending them, or spec-literal.
+    #[arg(long, value_enum, default_value = "recorded")]
+    wire: Wire,
     /// Directory of the built SPA to serve.
     #[arg(long)]
     dist: Option<PathBuf>,
@@ -118,6 +129,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             Api::V10 => ApiFlavor::V10,
             Api::V25 => ApiFlavor::V25,
         },
+        wire: match cli.wire {
+            Wire::Recorded => WireShape::Recorded,
+            Wire::Spec => WireShape::Spec,
+        },
         dist: cli.dist,
         sso: cli.sso,
         anonymous_user: cli.anonymous_user,
@@ -137,8 +152,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     drop(stdout);
     eprintln!(
-        "kf-sim: Command {} flavour; demo users (Basic KEYEXAMPLE\\user:password):",
-        config.api.product_version()
+        "kf-sim: Command {} flavour, {} wire shapes; demo users (Basic KEYEXAMPLE\\user:password):",
+        config.product_version(),
+        config.wire.as_str()
     );
     for user in DEMO_USERS {
         eprintln!(

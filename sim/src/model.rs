@@ -9,6 +9,7 @@ use sha1::{Digest, Sha1};
 
 use crate::ids;
 use crate::jobs::Job;
+use crate::ApiFlavor;
 
 pub type Timestamp = DateTime<Utc>;
 
@@ -42,6 +43,11 @@ pub struct CertificateAuthority {
 impl CertificateAuthority {
     pub fn qualified_name(&self) -> String {
         qualified_ca_name(self.host_name, self.logical_name)
+    }
+
+    /// A CA reached through a gateway has a URL for a host name (docs/observed/README.md, divergence 13).
+    pub fn is_gateway(&self) -> bool {
+        self.host_name.contains("://")
     }
 
     /// Enrollment responses print the issuer with spaces after the commas (notes §4), unlike GETs.
@@ -108,6 +114,14 @@ impl KeyAlgorithm {
         match self {
             KeyAlgorithm::Rsa(_) => "RSA",
             KeyAlgorithm::EcdsaP256 => "ECC",
+        }
+    }
+
+    /// The public key algorithm's OID, as recorded 25.x servers print `KeyAlgorithm`.
+    pub fn algorithm_oid(self) -> &'static str {
+        match self {
+            KeyAlgorithm::Rsa(_) => "1.2.840.113549.1.1.1",
+            KeyAlgorithm::EcdsaP256 => "1.2.840.10045.2.1",
         }
     }
 
@@ -181,6 +195,8 @@ pub struct Agent {
     pub platform: i32,
     pub version: &'static str,
     pub capabilities: Vec<String>,
+    /// Short names of the store types it serves (what `capabilities` spells per job).
+    pub store_types: Vec<&'static str>,
     /// Set for the orchestrator that stopped checking in: jobs requested after this never start.
     pub offline_since: Option<Timestamp>,
 }
@@ -363,6 +379,21 @@ impl World {
         self.authorities
             .iter()
             .find(|ca| ca.qualified_name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The CA a request names: `host\logical` (the host may be a URL), or on Command 25 also the
+    /// logical name alone, which recorded 25.x enrollments used (docs/observed/README.md, divergence 13).
+    pub fn authority_named(&self, name: &str, flavour: ApiFlavor) -> Option<&CertificateAuthority> {
+        self.authority_by_qualified_name(name).or_else(|| {
+            let name = name.trim();
+            (flavour == ApiFlavor::V25 && !name.contains('\\'))
+                .then(|| {
+                    self.authorities
+                        .iter()
+                        .find(|ca| ca.logical_name.eq_ignore_ascii_case(name))
+                })
+                .flatten()
+        })
     }
 
     pub fn template(&self, id: i32) -> Option<&Template> {

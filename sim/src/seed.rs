@@ -30,12 +30,14 @@ pub const CA_LAB: i32 = 3;
 pub const CA_CLOUD: i32 = 4;
 
 /// (id, host, logical name, issuer DN as GETs print it, standalone, key retention, enrollment types).
+/// The cloud CA sits behind an AnyGateway, so its host name is a URL, as on recorded servers
+/// (docs/observed/README.md, divergence 13).
 #[rustfmt::skip]
 const AUTHORITY_ROWS: [(i32, &str, &str, &str, bool, bool, i32); 4] = [
     (CA_CORP1, "ca01.keyexample.com", "CorpIssuingCA1", "CN=CorpIssuingCA1,DC=keyexample,DC=com", false, true, 3),
     (CA_CORP2, "ca02.keyexample.com", "CorpIssuingCA2", "CN=CorpIssuingCA2,DC=keyexample,DC=com", false, false, 3),
     (CA_LAB, "ca03.keyexample.com", "LabStandaloneCA", "CN=LabStandaloneCA,O=Key Example Inc,C=US", true, false, 1),
-    (CA_CLOUD, "gw01.keyexample.com", "CloudIssuingCA-G2", "CN=Key Example Cloud Issuing CA G2,O=Key Example Inc,C=US", false, true, 3),
+    (CA_CLOUD, "https://gw01.keyexample.com/AnyGatewayREST/keyexample", "CloudIssuingCA-G2", "CN=Key Example Cloud Issuing CA G2,O=Key Example Inc,C=US", false, true, 3),
 ];
 
 fn authorities() -> Vec<CertificateAuthority> {
@@ -449,6 +451,7 @@ fn agents(rng: &mut impl Rng, anchor: Timestamp) -> Vec<Agent> {
             platform: *platform,
             version,
             capabilities: capabilities(types),
+            store_types: types.to_vec(),
             offline_since: (index == OFFLINE_AGENT)
                 .then(|| anchor - Duration::days(9) + Duration::hours(3)),
         })
@@ -900,6 +903,7 @@ fn push_past_job(
         id: ids::uuid(rng),
         history_id: world.next_job_history_id,
         job_type,
+        store_type: world.store_type(store.type_id).map_or("", |t| t.short_name),
         store_id: store.id.clone(),
         client_machine: store.client_machine.clone(),
         store_path: store.path.clone(),

@@ -1,6 +1,7 @@
 //! The simulator's mutable state behind one mutex (never held across an `.await`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{Duration, NaiveTime, Utc};
@@ -21,6 +22,8 @@ const RUNTIME_STREAM: u64 = 0x005E_ED0F_C0DE;
 pub struct Sim {
     pub config: SimConfig,
     state: Mutex<SimState>,
+    /// Answers so far, numbering the `X-Keyfactor-Correlation-Id`s (kept out of the seeded generator).
+    answers: AtomicU64,
 }
 
 pub struct SimState {
@@ -56,7 +59,17 @@ impl SimState {
 impl Sim {
     pub fn new(config: SimConfig) -> Self {
         let state = Mutex::new(SimState::seeded(&config));
-        Sim { config, state }
+        Sim {
+            config,
+            state,
+            answers: AtomicU64::new(0),
+        }
+    }
+
+    /// A fresh GUID for `X-Keyfactor-Correlation-Id`, reproducible per seed and answer number.
+    pub fn correlation_id(&self) -> String {
+        let number = self.answers.fetch_add(1, Ordering::Relaxed);
+        crate::ids::uuid_of(&format!("correlation {} {number}", self.config.seed))
     }
 
     /// The raw state (faults, request log, sessions).

@@ -21,7 +21,7 @@ use crate::model::{
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::seed::{CA_CORP1, TEMPLATE_WEB_SERVER};
 use crate::state::Sim;
-use crate::ApiFlavor;
+use crate::{ids, ApiFlavor, WireShape};
 
 /// Store-type password options and secrets reference this secret type (Keyfactor's "Keyfactor secret").
 const KEYFACTOR_SECRET_TYPE: &str = "e6ab8c4b-47a3-4c2b-aa8f-4d2ea3fc8d0d";
@@ -56,14 +56,74 @@ const STORE_FIELDS: &[Field] = &[
     field("AgentAssigned", FieldKind::Bool),
 ];
 
-fn render_store(store: &Store, world: &World, flavour: ApiFlavor) -> Value {
-    let store_type = world.store_type(store.type_id);
-    let properties: Map<String, Value> = store
+/// Which answer a store is rendered for: the list and the by-id answer differ on the recorded wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StoreView {
+    List,
+    ById,
+}
+
+/// A secret-typed store property in a by-id answer on the recorded wire (docs/observed/README.md,
+/// divergence 11): an object, masked.
+fn secret_object() -> Value {
+    json!({
+        "Value": "********************",
+        "SecretTypeGuid": "00000000-0000-0000-0000-000000000000",
+        "InstanceId": null,
+        "InstanceGuid": null,
+        "ProviderTypeParameterValues": [],
+        "ProviderId": null,
+        "IsManaged": false,
+        "SecretType": 0,
+        "RemoteProviderName": null,
+        "HasValue": true,
+    })
+}
+
+/// The `Properties` of a store. Recorded: secret-typed ones are secret objects by id and GUID strings
+/// (references to the secret) in the list (docs/observed/README.md, divergence 11); spec mode
+/// renders what the seed holds.
+fn store_properties(
+    store: &Store,
+    store_type: Option<&StoreType>,
+    wire: WireShape,
+    view: StoreView,
+) -> Map<String, Value> {
+    let is_secret = |name: &str| {
+        store_type.is_some_and(|t| {
+            t.properties
+                .iter()
+                .any(|p| p.name == name && p.kind == ParameterType::Secret)
+        })
+    };
+    store
         .properties
         .iter()
-        .map(|(name, value)| ((*name).to_owned(), value.clone()))
-        .collect();
+        .map(|(name, value)| {
+            let value = match (wire, view) {
+                (WireShape::Recorded, StoreView::List) if is_secret(name) => {
+                    json!(ids::uuid_of(&format!("secret {} {name}", store.id)))
+                }
+                (WireShape::Recorded, StoreView::ById) if is_secret(name) => secret_object(),
+                _ => value.clone(),
+            };
+            ((*name).to_owned(), value)
+        })
+        .collect()
+}
+
+fn render_store(
+    store: &Store,
+    world: &World,
+    flavour: ApiFlavor,
+    wire: WireShape,
+    view: StoreView,
+) -> Value {
+    let store_type = world.store_type(store.type_id);
+    let properties = store_properties(store, store_type, wire, view);
     let password_required = store_type.is_some_and(|t| t.short_name == "JKS");
+    // The store's own CustomAliasAllowed stays an int on the recorded wire too, unlike the store
+    // type's (docs/observed/README.md, divergence 12).
     let reenrollment = json!({
         "Data": false,
         "AgentId": store.agent_id,
@@ -71,7 +131,7 @@ fn render_store(store: &Store, world: &World, flavour: ApiFlavor) -> Value {
         "JobProperties": null,
         "CustomAliasAllowed": store_type.map_or(0, |t| t.custom_alias_allowed),
         "EntryParameters": store_type
-            .map(|t| t.entry_parameters.iter().map(|p| render_entry_parameter(p, t.id, flavour)).collect::<Vec<_>>())
+            .map(|t| t.entry_parameters.iter().map(|p| render_entry_parameter(p, t.id, flavour, wire)).collect::<Vec<_>>())
             .unwrap_or_default(),
     });
     let password = match flavour {
@@ -89,6 +149,12 @@ fn render_store(store: &Store, world: &World, flavour: ApiFlavor) -> Value {
             "HasValue": password_required,
         }),
     };
+    let container_name = match (store.container, wire, view) {
+        (Some((_, name)), _, _) => json!(name),
+        // docs/observed/README.md, divergence 12: `""` in the list, `null` by id.
+        (None, WireShape::Recorded, StoreView::List) => json!(""),
+        (None, _, _) => Value::Null,
+    };
     json!({
         "Id": store.id,
         "ContainerId": store.container.map(|(id, _)| id),
@@ -103,7 +169,7 @@ fn render_store(store: &Store, world: &World, flavour: ApiFlavor) -> Value {
         "Properties": Value::Object(properties).to_string(),
         "AgentId": store.agent_id,
         "AgentAssigned": store.agent_id.is_some(),
-        "ContainerName": store.container.map(|(_, name)| name),
+        "ContainerName": container_name,
         "InventorySchedule": if store.agent_id.is_some() { json!({ "Interval": { "Minutes": 720 } }) } else { json!({}) },
         "ReenrollmentStatus": reenrollment,
         "SetNewPasswordAllowed": password_required,
@@ -123,7 +189,13 @@ pub async fn stores(
     let context = caller.query_context(state.now());
     request
         .respond(state.world.stores.iter(), STORE_FIELDS, &context, |store| {
-            render_store(store, &state.world, flavour)
+            render_store(
+                store,
+                &state.world,
+                flavour,
+                sim.config.wire,
+                StoreView::List,
+            )
         })
         .map(Json)
 }
@@ -137,7 +209,13 @@ pub async fn store_by_id(
     let store = state.world.store(&id).ok_or_else(|| {
         ApiError::not_found(format!("Certificate store '{id}' could not be found."))
     })?;
-    Ok(Json(render_store(store, &state.world, sim.config.api)))
+    Ok(Json(render_store(
+        store,
+        &state.world,
+        sim.config.api,
+        sim.config.wire,
+        StoreView::ById,
+    )))
 }
 
 /// `GET /CertificateStores/{id}/Inventory`: one entry per alias, with the certificate stored under it,
@@ -182,40 +260,86 @@ pub async fn store_inventory(
     Ok(Json(entries))
 }
 
+/// `CertStoreEntryParameterType` / property type by name (docs/observed/README.md, divergence 8).
+fn parameter_type_name(kind: ParameterType) -> &'static str {
+    match kind {
+        ParameterType::String => "String",
+        ParameterType::Bool => "Bool",
+        ParameterType::MultipleChoice => "MultipleChoice",
+        ParameterType::Secret => "Secret",
+    }
+}
+
+/// `PrivateKeyAllowed` / `CustomAliasAllowed` by name (docs/observed/README.md, divergence 8).
+fn allowance_name(value: i32) -> &'static str {
+    match value {
+        0 => "Forbidden",
+        1 => "Optional",
+        _ => "Required",
+    }
+}
+
+/// Store-type objects on the recorded wire leave out null members instead of writing `null`
+/// (docs/observed/README.md, divergence 10).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 /// v10 `RequiredWhen` booleans; v25 `ValidationOptions` as 0/1 and `OnODKG` instead of `OnReenrollment`.
-fn render_entry_parameter(p: &EntryParameter, store_type_id: i32, flavour: ApiFlavor) -> Value {
+/// A recorded 25.4.1 server sends both, with `Id` (docs/observed/README.md, divergence 9), the type
+/// by name (divergence 8) and no null members (divergence 10).
+fn render_entry_parameter(
+    p: &EntryParameter,
+    store_type_id: i32,
+    flavour: ApiFlavor,
+    wire: WireShape,
+) -> Value {
+    let recorded = wire == WireShape::Recorded;
     let mut body = json!({
         "StoreTypeId": store_type_id,
         "Name": p.name,
         "DisplayName": p.display_name,
-        "Type": p.kind as i32,
-        "DependsOn": p.depends_on.unwrap_or(""),
+        "Type": if recorded { json!(parameter_type_name(p.kind)) } else { json!(p.kind as i32) },
+        "DependsOn": if recorded { json!(p.depends_on) } else { json!(p.depends_on.unwrap_or("")) },
         "DefaultValue": p.default_value,
         "Options": p.options,
     });
-    match flavour {
-        ApiFlavor::V10 => {
-            body["RequiredWhen"] = json!({
-                "HasPrivateKey": p.required_with_private_key,
-                "OnAdd": p.required_on_add,
-                "OnRemove": p.required_on_remove,
-                "OnReenrollment": p.required_on_reenrollment,
-            });
-        }
-        ApiFlavor::V25 => {
-            body["ValidationOptions"] = json!({
-                "HasPrivateKey": i32::from(p.required_with_private_key),
-                "OnAdd": i32::from(p.required_on_add),
-                "OnRemove": i32::from(p.required_on_remove),
-                "OnODKG": i32::from(p.required_on_reenrollment),
-            });
-            body["Id"] = json!(p.id);
-        }
+    if flavour == ApiFlavor::V10 || recorded {
+        body["RequiredWhen"] = json!({
+            "HasPrivateKey": p.required_with_private_key,
+            "OnAdd": p.required_on_add,
+            "OnRemove": p.required_on_remove,
+            "OnReenrollment": p.required_on_reenrollment,
+        });
     }
-    body
+    if flavour == ApiFlavor::V25 {
+        body["ValidationOptions"] = json!({
+            "HasPrivateKey": i32::from(p.required_with_private_key),
+            "OnAdd": i32::from(p.required_on_add),
+            "OnRemove": i32::from(p.required_on_remove),
+            "OnODKG": i32::from(p.required_on_reenrollment),
+        });
+        body["Id"] = json!(p.id);
+    }
+    if recorded {
+        without_nulls(body)
+    } else {
+        body
+    }
 }
 
-fn render_store_type(t: &StoreType, flavour: ApiFlavor) -> Value {
+fn render_store_type(t: &StoreType, flavour: ApiFlavor, wire: WireShape) -> Value {
+    let recorded = wire == WireShape::Recorded;
     let properties: Vec<Value> = t
         .properties
         .iter()
@@ -224,8 +348,8 @@ fn render_store_type(t: &StoreType, flavour: ApiFlavor) -> Value {
                 "StoreTypeId": t.id,
                 "Name": p.name,
                 "DisplayName": p.display_name,
-                "Type": p.kind as i32,
-                "DependsOn": "",
+                "Type": if recorded { json!(parameter_type_name(p.kind)) } else { json!(p.kind as i32) },
+                "DependsOn": if recorded { Value::Null } else { json!("") },
                 "DefaultValue": p.default_value,
                 "Required": p.required,
             });
@@ -237,6 +361,13 @@ fn render_store_type(t: &StoreType, flavour: ApiFlavor) -> Value {
         })
         .collect();
     let [inventory, management, discovery, enrollment] = &t.job_type_ids;
+    let allowance = |value: i32| {
+        if recorded {
+            json!(allowance_name(value))
+        } else {
+            json!(value)
+        }
+    };
     let mut body = json!({
         "Name": t.name,
         "ShortName": t.short_name,
@@ -252,20 +383,21 @@ fn render_store_type(t: &StoreType, flavour: ApiFlavor) -> Value {
             "Remove": t.operations.remove,
         },
         "Properties": properties,
-        "EntryParameters": t.entry_parameters.iter().map(|p| render_entry_parameter(p, t.id, flavour)).collect::<Vec<_>>(),
+        "EntryParameters": t.entry_parameters.iter().map(|p| render_entry_parameter(p, t.id, flavour, wire)).collect::<Vec<_>>(),
         "PasswordOptions": {
             "EntrySupported": t.short_name == "JKS",
             "StoreRequired": t.short_name == "JKS",
-            "Style": 0,
+            // 0 Default, 1 Custom.
+            "Style": if recorded { json!("Default") } else { json!(0) },
         },
         "StorePathType": t.store_path_type,
         "StorePathValue": if t.store_path_type.is_empty() { Value::Null } else { json!(t.store_path_type) },
-        "PrivateKeyAllowed": t.private_key_allowed,
+        "PrivateKeyAllowed": allowance(t.private_key_allowed),
         "JobProperties": t.job_properties,
         "ServerRequired": t.server_required,
         "PowerShell": false,
         "BlueprintAllowed": false,
-        "CustomAliasAllowed": t.custom_alias_allowed,
+        "CustomAliasAllowed": allowance(t.custom_alias_allowed),
         "ServerRegistration": null,
         "InventoryEndpoint": "/AnyInventory/Update",
         "InventoryJobType": inventory,
@@ -277,7 +409,11 @@ fn render_store_type(t: &StoreType, flavour: ApiFlavor) -> Value {
         // CertificateFormat: 1 = PFX.
         body["CertificateFormat"] = json!(1);
     }
-    body
+    if recorded {
+        without_nulls(body)
+    } else {
+        body
+    }
 }
 
 impl Record for &StoreType {
@@ -314,7 +450,7 @@ pub async fn store_types(
             state.world.store_types.iter(),
             STORE_TYPE_FIELDS,
             &context,
-            |t| render_store_type(t, flavour),
+            |t| render_store_type(t, flavour, sim.config.wire),
         )
         .map(Json)
 }
@@ -347,6 +483,42 @@ const AGENT_FIELDS: &[Field] = &[
     field("LastSeen", FieldKind::Date),
 ];
 
+/// The job types an orchestrator runs, as a recorded 25.4.1 server lists them (docs/observed/README.md,
+/// divergence 18): `"<ShortName> <Category>"` with a space, one per store type it serves and job
+/// category (Reenrollment only where the type supports enrollment), with the store type's job type GUID.
+fn agent_job_types(agent: &Agent, world: &World) -> Vec<Value> {
+    agent
+        .store_types
+        .iter()
+        .filter_map(|short_name| {
+            world
+                .store_types
+                .iter()
+                .find(|t| t.short_name == *short_name)
+        })
+        .flat_map(|t| {
+            let [inventory, management, _, enrollment] = &t.job_type_ids;
+            [
+                Some((JobType::Inventory, inventory)),
+                Some((JobType::Management, management)),
+                t.operations
+                    .enrollment
+                    .then_some((JobType::Reenrollment, enrollment)),
+            ]
+            .into_iter()
+            .flatten()
+            .map(move |(job_type, id)| {
+                json!({
+                    "Name": format!("{} {}", t.short_name, job_type.as_str()),
+                    "CertStoreTypeShortName": "",
+                    "CertStoreJobType": job_type.as_str(),
+                    "JobTypeId": id,
+                })
+            })
+        })
+        .collect()
+}
+
 /// `GET /Agents` (orchestrators). Online agents were seen half a minute ago; one went silent.
 pub async fn agents(
     State(sim): State<Arc<Sim>>,
@@ -362,10 +534,12 @@ pub async fn agents(
         agent,
         last_seen: agent.offline_since.unwrap_or(recent),
     });
+    let (flavour, wire) = (sim.config.api, sim.config.wire);
+    let world = &state.world;
     request
         .respond(records, AGENT_FIELDS, &context, |record| {
             let agent = record.agent;
-            json!({
+            let mut body = json!({
                 "AgentId": agent.id,
                 "ClientMachine": agent.client_machine,
                 "Username": "KEYEXAMPLE\\svc-orchestrator",
@@ -382,7 +556,18 @@ pub async fn agents(
                 "LastThumbprintUsed": null,
                 "LastErrorCode": 0,
                 "LastErrorMessage": null,
-            })
+            });
+            if wire == WireShape::Recorded {
+                // As the 25.4.1 agent recording (docs/observed/README.md, divergence 18).
+                body["LegacyThumbprint"] = json!("");
+                body["AuthCertificateReenrollment"] = json!("None");
+                body["LastThumbprintUsed"] = json!("");
+                body["LastErrorCode"] = Value::Null;
+                if flavour == ApiFlavor::V25 {
+                    body["JobTypes"] = json!(agent_job_types(agent, world));
+                }
+            }
+            body
         })
         .map(Json)
 }
@@ -551,7 +736,7 @@ pub async fn reenrollment(
     let ca_id = match body.text("CertificateAuthority")? {
         Some(name) => {
             world
-                .authority_by_qualified_name(&name)
+                .authority_named(&name, sim.config.api)
                 .ok_or_else(|| {
                     store_error(format!("Certificate authority '{name}' was not found."))
                 })?

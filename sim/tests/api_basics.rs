@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{basic, config, TestSim};
+use common::{basic, config, spec_config, TestSim};
 use kf_sim::ApiFlavor;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -45,8 +45,18 @@ async fn requested_with_header_is_required_with_a_keyfactor_error_body() {
 
 #[tokio::test]
 async fn every_api_response_carries_product_version_and_no_store() {
-    for (flavour, version) in [(ApiFlavor::V10, "10.5.0.0"), (ApiFlavor::V25, "25.1.0.0")] {
-        let sim = TestSim::start(config(flavour)).await;
+    for (config, version, recorded) in [
+        (config(ApiFlavor::V10), "10.5.0.0", true),
+        (
+            config(ApiFlavor::V25),
+            "25.4.1+dc0db2c8af1baf68b4c0043ec0f0f41a77aee11e",
+            true,
+        ),
+        (spec_config(ApiFlavor::V10), "10.5.0.0", false),
+        (spec_config(ApiFlavor::V25), "25.1.0.0", false),
+    ] {
+        let sim = TestSim::start(config).await;
+        let mut correlation_ids = Vec::new();
         for reply in [
             sim.get("helpdesk", "/Status/Endpoints").await,
             sim.get("helpdesk", "/Certificates/999999").await,
@@ -55,8 +65,64 @@ async fn every_api_response_carries_product_version_and_no_store() {
         ] {
             assert_eq!(reply.header("x-keyfactor-product-version"), Some(version));
             assert_eq!(reply.header("cache-control"), Some("no-store"));
+            // Recorded servers add these to every answer (docs/observed/README.md, divergence 16).
+            let api_versions = reply.header("api-supported-versions");
+            assert_eq!(api_versions, recorded.then_some("1.0"), "{version}");
+            let correlation = reply.header("x-keyfactor-correlation-id");
+            assert_eq!(correlation.is_some(), recorded, "{version}");
+            if let Some(id) = correlation {
+                assert_eq!(id.len(), 36, "a GUID: {id}");
+                correlation_ids.push(id.to_owned());
+            }
         }
+        correlation_ids.dedup();
+        assert_eq!(correlation_ids.len(), if recorded { 3 } else { 0 });
+        let health = sim.admin(Method::GET, "/health", None).await.json();
+        assert_eq!(health["api"], version);
+        assert_eq!(health["wire"], if recorded { "recorded" } else { "spec" });
     }
+}
+
+#[tokio::test]
+async fn recorded_error_bodies_write_apostrophes_as_unicode_escapes() {
+    // docs/observed/README.md, divergence 15: `"The format \u0027STORE\u0027 is invalid."`.
+    let recorded = TestSim::v10().await;
+    let reply = recorded.get("helpdesk", "/Certificates/987654").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(
+        reply
+            .text
+            .contains("Certificate \\u0027987654\\u0027 could not be found."),
+        "{}",
+        reply.text
+    );
+    assert!(!reply.text.contains('\''));
+    assert_eq!(
+        reply.json()["Message"],
+        "Certificate '987654' could not be found."
+    );
+    assert!(reply.json()["ErrorCode"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("0xA")));
+    // The header check before any handler is escaped too.
+    let authorization = basic("helpdesk");
+    let missing = recorded
+        .raw(
+            Method::GET,
+            "/KeyfactorAPI/Certificates",
+            &[("authorization", &authorization)],
+            None,
+        )
+        .await;
+    assert!(missing
+        .text
+        .contains("\\u0027x-keyfactor-requested-with\\u0027"));
+
+    let spec = TestSim::v10_spec().await;
+    let reply = spec.get("helpdesk", "/Certificates/987654").await;
+    assert!(reply
+        .text
+        .contains("Certificate '987654' could not be found."));
 }
 
 #[tokio::test]

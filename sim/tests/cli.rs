@@ -37,7 +37,9 @@ fn prints_one_listening_line_serves_logs_and_exits_on_sigterm() {
         health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
         "{health}"
     );
-    assert!(health.contains("25.1.0.0"));
+    // Recorded wire shapes by default: the product version of a recorded 25.4.1 server.
+    assert!(health.contains("25.4.1+dc0db2c8"), "{health}");
+    assert!(health.contains(r#""wire":"recorded""#), "{health}");
 
     let terminated = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -83,4 +85,34 @@ fn refuses_unknown_anonymous_users() {
         .expect("run kf-sim");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("mallory"));
+}
+
+#[test]
+fn wire_spec_answers_as_the_openapi_files_read_and_other_shapes_are_refused() {
+    let mut child = Command::new(BINARY)
+        .args(["--port", "0", "--api", "v25", "--wire", "spec"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn kf-sim");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("first line");
+    let address = line
+        .trim()
+        .strip_prefix("kf-sim listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    let health = http_get(&address, "/__sim/health");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(health.contains(r#""api":"25.1.0.0""#), "{health}");
+    assert!(health.contains(r#""wire":"spec""#), "{health}");
+
+    let output = Command::new(BINARY)
+        .args(["--port", "0", "--wire", "guessed"])
+        .output()
+        .expect("run kf-sim");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
 }

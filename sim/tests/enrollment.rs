@@ -347,7 +347,8 @@ async fn pfx_context_lists_what_the_caller_may_use() {
 
 #[tokio::test]
 async fn replace_schedules_a_job_per_store_that_progresses_to_completion() {
-    let sim = TestSim::v10().await;
+    // Spec-literal job shapes; tests/recorded_wire.rs covers the recorded ones.
+    let sim = TestSim::v10_spec().await;
     let new_id = sim
         .post(
             "helpdesk",

@@ -1,4 +1,5 @@
-//! Certificate stores, store types, agents, Reenrollment and job progress.
+//! Certificate stores, store types, agents, Reenrollment and job progress, with the spec-literal
+//! shapes (`--wire spec`) where they differ; tests/recorded_wire.rs covers the recorded ones.
 
 mod common;
 
@@ -88,7 +89,7 @@ async fn the_inventory_lists_each_alias_with_its_certificate() {
 
 #[tokio::test]
 async fn store_types_render_required_when_in_v10_and_validation_options_in_v25() {
-    let v10 = TestSim::v10().await;
+    let v10 = TestSim::v10_spec().await;
     let types = v10
         .get(
             "helpdesk",
@@ -102,7 +103,7 @@ async fn store_types_render_required_when_in_v10_and_validation_options_in_v25()
     assert_eq!(secret["Type"], 3, "Secret");
     assert_eq!(secret["RequiredWhen"]["OnReenrollment"], true);
 
-    let v25 = TestSim::v25().await;
+    let v25 = TestSim::v25_spec().await;
     let types = v25.get("helpdesk", "/CertificateStoreTypes").await.json();
     let iis = types
         .as_array()
@@ -158,7 +159,7 @@ fn reenrollment_body(store: &Value, subject: &str) -> Value {
 
 #[tokio::test]
 async fn reenrollment_is_204_and_its_job_moves_from_scheduled_to_history() {
-    let sim = TestSim::v10().await;
+    let sim = TestSim::v10_spec().await;
     let store = store_by_path(&sim, "/etc/nginx/tls/web02.pem").await;
     let submitted = now_iso();
     let reply = sim
@@ -300,7 +301,7 @@ async fn latest_management_job(sim: &TestSim, path: &str) -> Value {
 
 #[tokio::test]
 async fn store_paths_decide_failure_warning_and_retry() {
-    let sim = TestSim::v10().await;
+    let sim = TestSim::v10_spec().await;
     for certificate in [7, 8, 9] {
         replace_into(&sim, certificate).await;
     }
@@ -331,7 +332,7 @@ async fn store_paths_decide_failure_warning_and_retry() {
 
 #[tokio::test]
 async fn jobs_for_the_offline_agent_stay_waiting() {
-    let sim = TestSim::v10().await;
+    let sim = TestSim::v10_spec().await;
     replace_into(&sim, 10).await;
     sim.advance(JOB_PHASE_MS * 1000).await;
     let scheduled = sim

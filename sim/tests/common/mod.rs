@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use base64::Engine;
-use kf_sim::{ApiFlavor, SimConfig};
+use kf_sim::{ApiFlavor, SimConfig, WireShape};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
@@ -54,6 +54,14 @@ pub fn config(api: ApiFlavor) -> SimConfig {
     }
 }
 
+/// A simulator answering spec-literally (`--wire spec`), for assertions on the OpenAPI shapes.
+pub fn spec_config(api: ApiFlavor) -> SimConfig {
+    SimConfig {
+        wire: WireShape::Spec,
+        ..config(api)
+    }
+}
+
 pub fn basic(user: &str) -> String {
     let password = format!("{user}-demo");
     let encoded =
@@ -87,6 +95,14 @@ impl TestSim {
 
     pub async fn v25() -> TestSim {
         Self::start(config(ApiFlavor::V25)).await
+    }
+
+    pub async fn v10_spec() -> TestSim {
+        Self::start(spec_config(ApiFlavor::V10)).await
+    }
+
+    pub async fn v25_spec() -> TestSim {
+        Self::start(spec_config(ApiFlavor::V25)).await
     }
 
     pub fn url(&self, path: &str) -> String {
