@@ -288,9 +288,19 @@ mod tests {
         ] {
             assert_eq!(wire_time::parse(text), Some(ten_o_clock), "{text}");
         }
-        // .NET writes seven fraction digits.
+        // .NET writes seven fraction digits; recorded answers carry 0 to 7, with or without `Z`
+        // (docs/observed/README.md, divergences 4 and 5).
         let precise = wire_time::parse("2024-05-01T10:00:00.1234567").unwrap();
         assert_eq!(precise.timestamp_subsec_nanos(), 123_456_700);
+        for (text, nanos) in [
+            ("2026-09-03T16:42:50.6Z", 600_000_000),
+            ("2026-03-19T20:20:03.2630000", 263_000_000),
+            ("2026-03-19T21:26:35.967Z", 967_000_000),
+            ("2023-05-06T00:27:00", 0),
+        ] {
+            let time = wire_time::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(time.timestamp_subsec_nanos(), nanos, "{text}");
+        }
     }
 
     #[test]
