@@ -8,7 +8,8 @@ import {
 
 const RENEW = '/KeyfactorAPI/Enrollment/Renew';
 
-// Alice's certificates expiring soonest (the simulator's fixed seed), in list order: the plan and the
+// Alice's certificates expiring soonest (the simulator's fixed seed), in list order (her permissions are on
+// certificate collection 3, so every test opens the portal with ?collection=3): the plan and the
 // run keep this order, so the third Renew sent is always web05's.
 const TEN = [
   'sso38.eu.keyexample.com', // seeded: its own template from its CA, no store
@@ -45,7 +46,7 @@ test('ten at once: one pending, one denied, one 500; per-row outcomes and jobs, 
   const consoleLines = recordConsole(page);
   await fastPolling(page);
   await sim.fault({ method: 'POST', path: RENEW, kind: 'status', status: 500, after: 2 });
-  await signIn(page, '/expiring?days=90', 'alice');
+  await signIn(page, '/expiring?days=90&collection=3', 'alice');
   await appReady(page);
   await tickAndPlan(page, TEN);
 
@@ -139,7 +140,7 @@ test('ten at once: one pending, one denied, one 500; per-row outcomes and jobs, 
 test('stop leaves rows not begun untouched; continue runs them; left-out rows are explained', async ({ page, sim, problems }) => {
   // Each renewal takes a while, so Stop lands while the first two are under way.
   await sim.fault({ method: 'POST', path: RENEW, kind: 'latency', delay_ms: 1_500, times: 2 });
-  await signIn(page, '/expiring?days=90', 'alice');
+  await signIn(page, '/expiring?days=90&collection=3', 'alice');
   await appReady(page);
   const names = ['web01.eu.keyexample.com', 'web05.ap.keyexample.com', 'shop30.eu.keyexample.com', 'app01.eu.keyexample.com', 'legacy-app.keyexample.com'];
   await tickAndPlan(page, names, { showMore: true });
@@ -168,7 +169,7 @@ test('stop leaves rows not begun untouched; continue runs them; left-out rows ar
 
 test("rows whose own template the user may not use take the batch's one CA and template, or stay out", async ({ page, sim }) => {
   await sim.seedExpiring(40);
-  await signIn(page, '/expiring?days=90&q=.expiring.', 'alice');
+  await signIn(page, '/expiring?days=90&q=.expiring.&collection=3', 'alice');
   await appReady(page);
   // svc04 has a template only helpdesk may enroll with; svc00 is seeded with its own.
   const names = ['svc00.expiring.keyexample.com', 'svc04.expiring.keyexample.com'];

@@ -368,9 +368,12 @@ test('a read-only user is told which permission is missing', async ({ page, prob
 test('an application owner is stopped clearly at what she may not do, and keeps her result', async ({ page, problems }) => {
   const consoleLines = recordConsole(page);
   problems.allowedHttpStatuses.add(403);
-  await signIn(page, '/renew?id=12', 'alice');
+  // Her role's permissions are on certificate collection 3, which the link names; bob's 12 is not in it.
+  await signIn(page, '/renew?id=12&collection=3', 'alice');
   await appReady(page);
   await expect(page.getByRole('alert')).toContainText('You are not allowed to do this');
+  await expect(page.getByRole('alert')).toContainText('which is not in certificate collection 3');
+  await expect(page.getByRole('alert')).toContainText('(asked within certificate collection 3)');
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Change what to look up' }).click();
   // The form comes back as it was.

@@ -96,7 +96,8 @@ test.describe('configuration', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.route('**/config.json', (route) =>
       route.fulfill({ contentType: 'application/json', body: '{"auth":"basic","command_version":"auto"}' }));
-    await page.goto('/renew');
+    // alice's permissions are on certificate collection 3: the link names it.
+    await page.goto('/renew?collection=3');
     await appReady(page);
     await expect(page.getByRole('heading', { name: 'Sign in to Keyfactor Command' })).toBeVisible();
     await page.getByRole('button', { name: 'Sign in' }).click();

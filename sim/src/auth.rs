@@ -1,30 +1,25 @@
-//! Demo accounts, how a request is authenticated (Basic, SSO cookie, anonymous user), and the
-//! Keyfactor-style permission checks with their 403 messages.
+//! Demo accounts and the security roles they hold, how a request is authenticated (Basic, SSO cookie,
+//! anonymous user), and the caller's permission checks with their Keyfactor-style 403 messages (the
+//! roles, collections and permissions themselves are data in `permissions.rs`).
 
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 
-use crate::error::{ApiError, ApiResult};
-use crate::model::{Certificate, Timestamp, DOMAIN};
+use crate::error::ApiResult;
+use crate::model::{Certificate, Template, Timestamp, World, DOMAIN};
+use crate::permissions::{
+    denied, find_role, outside_detail, scope_detail, Permission, Scope, SecurityRole, COLLECTIONS,
+    PKI_HELP_DESK,
+};
 use crate::query::Context;
-
-/// What a demo account may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Reads, renews and replaces (in the stores that hold them) only certificates it requested.
-    ApplicationOwner,
-    /// Renews, deploys/replaces and reenrolls anything.
-    Helpdesk,
-    /// Reads everything, changes nothing.
-    Auditor,
-}
 
 /// A seeded account. Basic auth: `KEYEXAMPLE\<login>` with `password`.
 #[derive(Debug)]
 pub struct DemoUser {
     pub login: &'static str,
     pub password: &'static str,
-    pub role: Role,
+    /// The security roles it holds, by name ([`SECURITY_ROLES`]); what it may do follows from them.
+    pub roles: &'static [&'static str],
     pub email: &'static str,
     pub description: &'static str,
 }
@@ -34,30 +29,38 @@ impl DemoUser {
     pub fn account(&self) -> String {
         format!("{DOMAIN}\\{}", self.login)
     }
+
+    /// Its roles (names without a seeded role are ignored; a test checks there are none).
+    pub fn security_roles(&self) -> impl Iterator<Item = &'static SecurityRole> + '_ {
+        self.roles.iter().filter_map(|name| find_role(name))
+    }
 }
 
 pub const DEMO_USERS: &[DemoUser] = &[
     DemoUser {
         login: "alice",
         password: "alice-demo",
-        role: Role::ApplicationOwner,
+        roles: &["Application Owners"],
         email: "alice@keyexample.com",
-        description:
-            "Application owner: sees, renews and replaces only the certificates she requested.",
+        description: "Application owner: reads, renews and replaces (where installed) the certificates she \
+            requested, certificate collection 3 \"Web applications (alice)\". Her role holds these permissions on \
+            that collection only: open the portal with ?collection=3 (e.g. /renew?collection=3), otherwise \
+            Keyfactor refuses with 403.",
     },
     DemoUser {
         login: "helpdesk",
         password: "helpdesk-demo",
-        role: Role::Helpdesk,
+        roles: &[PKI_HELP_DESK],
         email: "helpdesk@keyexample.com",
-        description: "PKI helpdesk: renews, deploys, replaces and reenrolls any certificate.",
+        description: "PKI help desk (global permissions): renews, deploys, replaces and reenrolls any \
+            certificate, with or without a collection.",
     },
     DemoUser {
         login: "auditor",
         password: "auditor-demo",
-        role: Role::Auditor,
+        roles: &["Auditors"],
         email: "auditor@keyexample.com",
-        description: "Auditor: read-only; every change is refused with 403.",
+        description: "Auditor (global Certificates - Read): read-only; every change is refused with 403.",
     },
 ];
 
@@ -129,32 +132,6 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// Keyfactor permissions the simulator checks, named as Command names them in 403 messages.
-#[derive(Clone, Copy, Debug)]
-pub enum Permission {
-    EnrollPfx,
-    /// Deploy to any store.
-    ScheduleStoreJobs,
-    /// Replace a certificate the caller may read in the stores that already hold it (an application
-    /// owner's collection-scoped store permission).
-    ReplaceOwnCertificates,
-    ReenrollStores,
-}
-
-impl Permission {
-    fn description(self) -> &'static str {
-        match self {
-            Permission::EnrollPfx => "Certificate Enrollment - Enroll PFX",
-            Permission::ScheduleStoreJobs | Permission::ReplaceOwnCertificates => {
-                "Certificate Store Management - Schedule, Certificate Enrollment - Enroll PFX"
-            }
-            Permission::ReenrollStores => {
-                "Certificate Enrollment - Enroll CSR, Certificate Store Management - Modify"
-            }
-        }
-    }
-}
-
 /// The authenticated user of an API request.
 #[derive(Clone, Copy, Debug)]
 pub struct Caller {
@@ -174,50 +151,131 @@ impl Caller {
         }
     }
 
-    fn denied(&self, what: &str) -> ApiError {
-        ApiError::forbidden(format!(
-            "User {} does not have any of the required permissions: {what}",
-            self.account()
-        ))
+    fn holds_globally(&self, permission: Permission) -> bool {
+        self.user
+            .security_roles()
+            .any(|role| role.global.contains(&permission))
     }
 
-    pub fn require(&self, permission: Permission) -> ApiResult<()> {
-        let allowed = match self.user.role {
-            Role::Helpdesk => true,
-            Role::ApplicationOwner => matches!(
-                permission,
-                Permission::EnrollPfx | Permission::ReplaceOwnCertificates
-            ),
-            Role::Auditor => false,
-        };
-        if allowed {
+    /// Held in `scope`: globally, or (within a collection) on that collection.
+    pub fn holds(&self, permission: Permission, scope: Scope) -> bool {
+        self.holds_globally(permission)
+            || match scope {
+                Scope::Global => false,
+                Scope::Collection(collection) => self
+                    .user
+                    .security_roles()
+                    .any(|role| role.holds_on(permission, collection.id)),
+            }
+    }
+
+    /// Held globally or on at least one collection.
+    pub fn holds_anywhere(&self, permission: Permission) -> bool {
+        self.holds_globally(permission)
+            || self.user.security_roles().any(|role| {
+                role.per_collection
+                    .iter()
+                    .any(|(_, held)| held.contains(&permission))
+            })
+    }
+
+    /// Every one of `permissions` in `scope`, else 403 naming the missing ones (and the collection).
+    pub fn require(&self, permissions: &[Permission], scope: Scope) -> ApiResult<()> {
+        let missing: Vec<Permission> = permissions
+            .iter()
+            .copied()
+            .filter(|p| !self.holds(*p, scope))
+            .collect();
+        if missing.is_empty() {
             Ok(())
         } else {
-            Err(self.denied(permission.description()))
+            Err(denied(&self.account(), &missing, &scope_detail(scope)))
         }
     }
 
-    /// Application owners see only what they requested (a collection-scoped read permission).
-    pub fn can_read(&self, certificate: &Certificate) -> bool {
-        self.user.role != Role::ApplicationOwner
-            || certificate.requester.eq_ignore_ascii_case(&self.account())
-    }
-
-    pub fn require_read(&self, certificate: &Certificate) -> ApiResult<()> {
-        if self.can_read(certificate) {
+    /// Every one of `permissions` somewhere (globally or on some collection): the check a store
+    /// operation makes before it reads its body; [`Caller::require_for`] then checks the certificate.
+    pub fn require_anywhere(&self, permissions: &[Permission]) -> ApiResult<()> {
+        let missing: Vec<Permission> = permissions
+            .iter()
+            .copied()
+            .filter(|p| !self.holds_anywhere(*p))
+            .collect();
+        if missing.is_empty() {
             Ok(())
         } else {
-            Err(self.denied("Certificates - Read"))
+            Err(denied(&self.account(), &missing, ""))
         }
     }
 
-    /// May this caller enroll with a template at all (PFX context filtering and Renew).
-    pub fn may_use_template(&self, helpdesk_only: bool) -> bool {
-        match self.user.role {
-            Role::Helpdesk => true,
-            Role::ApplicationOwner => !helpdesk_only,
-            Role::Auditor => false,
+    /// Reading `certificate` in `scope`: `Certificates - Read` there, and within a collection only
+    /// a certificate of that collection.
+    pub fn require_read(
+        &self,
+        scope: Scope,
+        certificate: &Certificate,
+        world: &World,
+        now: Timestamp,
+    ) -> ApiResult<()> {
+        self.require(&[Permission::CertificatesRead], scope)?;
+        match scope.filter() {
+            Some(filter) if !filter.contains(world, certificate, &self.query_context(now)) => {
+                Err(denied(
+                    &self.account(),
+                    &[Permission::CertificatesRead],
+                    &outside_detail(certificate, filter.collection),
+                ))
+            }
+            _ => Ok(()),
         }
+    }
+
+    /// For an operation without `collectionId` on one certificate (Replace): each permission held
+    /// globally or on a collection that contains the certificate.
+    pub fn require_for(
+        &self,
+        permissions: &[Permission],
+        certificate: &Certificate,
+        world: &World,
+        now: Timestamp,
+    ) -> ApiResult<()> {
+        let context = self.query_context(now);
+        let containing: Vec<i32> = COLLECTIONS
+            .iter()
+            .filter(|collection| collection.filter().contains(world, certificate, &context))
+            .map(|collection| collection.id)
+            .collect();
+        let missing: Vec<Permission> = permissions
+            .iter()
+            .copied()
+            .filter(|p| {
+                !self.holds_globally(*p)
+                    && !self
+                        .user
+                        .security_roles()
+                        .any(|role| containing.iter().any(|id| role.holds_on(*p, *id)))
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(denied(
+                &self.account(),
+                &missing,
+                &format!(" for certificate {}", certificate.id),
+            ))
+        }
+    }
+
+    /// May enroll with `template`: it names no allowed requesters, or one of the caller's roles.
+    pub fn may_enroll_with(&self, template: &Template) -> bool {
+        template.allowed_requesters.is_empty()
+            || self.user.security_roles().any(|role| {
+                template
+                    .allowed_requesters
+                    .iter()
+                    .any(|allowed| allowed.eq_ignore_ascii_case(role.name))
+            })
     }
 }
 
@@ -260,6 +318,39 @@ mod tests {
             basic_credentials(&HeaderMap::new()),
             BasicCredentials::Absent
         ));
+    }
+
+    #[test]
+    fn every_demo_user_holds_seeded_roles_only() {
+        for user in DEMO_USERS {
+            assert_eq!(
+                user.security_roles().count(),
+                user.roles.len(),
+                "{}",
+                user.login
+            );
+        }
+    }
+
+    #[test]
+    fn alice_holds_her_permissions_on_collection_3_only() {
+        let alice = Caller {
+            user: find_user("alice").expect("seeded"),
+        };
+        let three = Scope::Collection(crate::permissions::find_collection(3).expect("seeded"));
+        let one = Scope::Collection(crate::permissions::find_collection(1).expect("seeded"));
+        for permission in [Permission::CertificatesRead, Permission::EnrollPfx] {
+            assert!(alice.holds(permission, three), "{permission:?}");
+            assert!(!alice.holds(permission, one), "{permission:?}");
+            assert!(!alice.holds(permission, Scope::Global), "{permission:?}");
+            assert!(alice.holds_anywhere(permission), "{permission:?}");
+        }
+        assert!(!alice.holds_anywhere(Permission::StoresModify));
+        let helpdesk = Caller {
+            user: find_user("helpdesk").expect("seeded"),
+        };
+        assert!(helpdesk.holds(Permission::EnrollPfx, Scope::Global));
+        assert!(helpdesk.holds(Permission::EnrollPfx, one));
     }
 
     #[test]

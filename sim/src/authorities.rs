@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::enrollment::extended_key_usages;
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
-use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World, DOMAIN};
+use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::state::Sim;
 use crate::{ApiFlavor, WireShape};
@@ -144,8 +144,8 @@ fn render_template(t: &Template) -> Value {
         "EnrollmentFields": [],
         "AllowedEnrollmentTypes": t.allowed_enrollment_types,
         "TemplateRegexes": [],
-        "UseAllowedRequesters": t.helpdesk_only,
-        "AllowedRequesters": if t.helpdesk_only { vec![format!("{DOMAIN}\\PKI Helpdesk")] } else { Vec::new() },
+        "UseAllowedRequesters": !t.allowed_requesters.is_empty(),
+        "AllowedRequesters": t.allowed_requesters,
         "DisplayName": t.display_name,
         "RequiresApproval": t.policy == IssuancePolicy::RequireApproval,
         "KeyUsage": if t.key_type == "ECC" { 0x88 } else { 0xA0 },

@@ -14,8 +14,11 @@ use crate::auth::Caller;
 use crate::enrollment::{certificate_not_found, extended_key_usages};
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
-use crate::model::{iso, Certificate, KeyAlgorithm, Timestamp, World};
-use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
+use crate::model::{iso, Certificate, KeyAlgorithm, World};
+use crate::permissions::{CollectionFilter, Permission, Scope};
+use crate::query::{
+    field, Context, Field, FieldKind, Query, QueryError, Record, Value as FieldValue,
+};
 use crate::state::Sim;
 use crate::{ApiFlavor, WireShape};
 
@@ -51,6 +54,16 @@ const FIELDS: &[Field] = &[
 struct CertificateRecord<'a> {
     certificate: &'a Certificate,
     world: &'a World,
+}
+
+/// A `QueryString` over these fields (collections' saved searches are parsed with it too).
+pub fn parse_query(text: &str) -> Result<Query, QueryError> {
+    Query::parse(text, FIELDS)
+}
+
+/// `certificate` as a query sees it.
+pub fn record<'a>(world: &'a World, certificate: &'a Certificate) -> impl Record + 'a {
+    CertificateRecord { certificate, world }
 }
 
 impl Record for CertificateRecord<'_> {
@@ -303,19 +316,20 @@ fn add_flavour_fields(
     }
 }
 
+/// In the collection asked within (if any), and revoked / expired only when asked for.
 fn visible(
-    certificate: &Certificate,
-    caller: &Caller,
-    now: Timestamp,
+    (world, certificate): (&World, &Certificate),
+    collection: Option<&CollectionFilter>,
+    context: &Context,
     include_revoked: bool,
     include_expired: bool,
 ) -> bool {
-    caller.can_read(certificate)
-        && (include_revoked || certificate.revocation.is_none())
-        && (include_expired || !certificate.is_expired(now))
+    (include_revoked || certificate.revocation.is_none())
+        && (include_expired || !certificate.is_expired(context.now))
+        && collection.is_none_or(|filter| filter.contains(world, certificate, context))
 }
 
-/// `GET /Certificates`.
+/// `GET /Certificates` (`collectionId`: search within that collection only).
 pub async fn search(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
@@ -332,16 +346,25 @@ pub async fn search(
         metadata: params.bool("includeMetadata")?.unwrap_or(false),
         has_private_key: params.bool("includeHasPrivateKey")?.unwrap_or(false),
     };
-    params.int("collectionId")?;
+    let scope = Scope::from_params(&params)?;
     params.int("verbose")?;
+    caller.require(&[Permission::CertificatesRead], scope)?;
+    let collection = scope.filter();
     let state = sim.settled();
-    let now = state.now();
     let world = &state.world;
-    let context = caller.query_context(now);
+    let context = caller.query_context(state.now());
     let records = world
         .certificates
         .iter()
-        .filter(|c| visible(c, &caller, now, include_revoked, include_expired))
+        .filter(|c| {
+            visible(
+                (world, c),
+                collection.as_ref(),
+                &context,
+                include_revoked,
+                include_expired,
+            )
+        })
         .map(|certificate| CertificateRecord { certificate, world });
     request
         .respond(records, FIELDS, &context, |record| {
@@ -355,7 +378,7 @@ pub async fn search(
         .map(Json)
 }
 
-/// `GET /Certificates/{id}`.
+/// `GET /Certificates/{id}` (`collectionId`: only a certificate of that collection).
 pub async fn by_id(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
@@ -368,15 +391,16 @@ pub async fn by_id(
         metadata: params.bool("includeMetadata")?.unwrap_or(false),
         has_private_key: true,
     };
-    params.int("collectionId")?;
+    let scope = Scope::from_params(&params)?;
     params.int("verbose")?;
+    caller.require(&[Permission::CertificatesRead], scope)?;
     let state = sim.settled();
     let certificate = id
         .parse()
         .ok()
         .and_then(|id| state.world.certificate(id))
         .ok_or_else(|| certificate_not_found(&id))?;
-    caller.require_read(certificate)?;
+    caller.require_read(scope, certificate, &state.world, state.now())?;
     Ok(Json(render(
         &state.world,
         certificate,

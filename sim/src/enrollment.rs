@@ -9,7 +9,7 @@ use axum::{Extension, Json};
 use chrono::Duration;
 use serde_json::{json, Value};
 
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::body::{is_guid, nested, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{self, Effect, JobType};
@@ -18,7 +18,8 @@ use crate::model::{
     subject_for, Certificate, CertificateSpec, IssuancePolicy, KeyAlgorithm, Template, Timestamp,
     World,
 };
-use crate::state::Sim;
+use crate::permissions::{Permission, Scope};
+use crate::state::{Sim, SimState};
 use crate::{ids, seed, ApiFlavor};
 
 const PFX: i32 = 1;
@@ -95,45 +96,56 @@ fn renewal_options(world: &World, certificate: &Certificate) -> RenewalOptions {
 
 fn available_renewal_body(
     sim: &Sim,
-    caller: &Caller,
+    (caller, scope): (&Caller, Scope),
     certificate: &Certificate,
-    world: &World,
+    state: &SimState,
 ) -> ApiResult<Json<Value>> {
-    caller.require_read(certificate)?;
-    let options = renewal_options(world, certificate);
+    caller.require_read(scope, certificate, &state.world, state.now())?;
+    let options = renewal_options(&state.world, certificate);
     Ok(Json(json!({
         "AvailableRenewalType": options.value(sim.config.api),
         "Message": options.message,
     })))
 }
 
-/// `GET /Enrollment/AvailableRenewal/Id/{id}`.
+/// The scope of a renewal-type request (`collectionId`), once the caller may read in it.
+fn renewal_type_scope(caller: &Caller, params: Vec<(String, String)>) -> ApiResult<Scope> {
+    let scope = Scope::from_params(&QueryParams(params))?;
+    caller.require(&[Permission::CertificatesRead], scope)?;
+    Ok(scope)
+}
+
+/// `GET /Enrollment/AvailableRenewal/Id/{id}` (`collectionId`: only a certificate of that collection).
 pub async fn available_renewal_by_id(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
 ) -> ApiResult<Json<Value>> {
+    let scope = renewal_type_scope(&caller, params)?;
     let state = sim.settled();
     let certificate = id
         .parse()
         .ok()
         .and_then(|id| state.world.certificate(id))
         .ok_or_else(|| certificate_not_found(&id))?;
-    available_renewal_body(&sim, &caller, certificate, &state.world)
+    available_renewal_body(&sim, (&caller, scope), certificate, &state)
 }
 
-/// `GET /Enrollment/AvailableRenewal/Thumbprint/{thumbprint}`.
+/// `GET /Enrollment/AvailableRenewal/Thumbprint/{thumbprint}` (`collectionId` as by id).
 pub async fn available_renewal_by_thumbprint(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
     Path(thumbprint): Path<String>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
 ) -> ApiResult<Json<Value>> {
+    let scope = renewal_type_scope(&caller, params)?;
     let state = sim.settled();
     let certificate = state
         .world
         .certificate_by_thumbprint(&thumbprint)
         .ok_or_else(|| certificate_not_found(&thumbprint))?;
-    available_renewal_body(&sim, &caller, certificate, &state.world)
+    available_renewal_body(&sim, (&caller, scope), certificate, &state)
 }
 
 pub fn certificate_not_found(reference: &str) -> ApiError {
@@ -242,7 +254,8 @@ enum TemplateRef {
     Pattern(i32),
 }
 
-/// `POST /Enrollment/Renew` (`collectionId`, v25 also `containerId`: bound, then unused).
+/// `POST /Enrollment/Renew` (`collectionId`: Enroll PFX and Read there, only a certificate of that
+/// collection; v25 also `containerId`: bound, then unused).
 pub async fn renew(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
@@ -251,11 +264,11 @@ pub async fn renew(
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
     let params = QueryParams(params);
-    params.int("collectionId")?;
+    let scope = Scope::from_params(&params)?;
     if sim.config.api == ApiFlavor::V25 {
         params.int("containerId")?;
     }
-    caller.require(Permission::EnrollPfx)?;
+    caller.require(&[Permission::EnrollPfx], scope)?;
     let body = JsonBody::parse(&headers, &bytes)?;
     let mut state = sim.settled();
     let now = state.now();
@@ -266,14 +279,14 @@ pub async fn renew(
             "Timestamp is required: the current date and time in ISO 8601 UTC (e.g. 2021-05-19T16:23:01Z).",
         ));
     }
-    caller.require_read(certificate)?;
+    caller.require_read(scope, certificate, world, now)?;
     let options = renewal_options(world, certificate);
     if !options.seeded_pfx {
         return Err(enrollment_error(options.message.unwrap_or_default()));
     }
     let (ca_id, template) =
         renewal_target(world, sim.config.api, &body, certificate, options.one_click)?;
-    if !caller.may_use_template(template.helpdesk_only) {
+    if !caller.may_enroll_with(template) {
         return Err(ApiError::forbidden(format!(
             "User {} does not have any of the required permissions: Certificate Enrollment - Enroll PFX (template {})",
             caller.account(),
@@ -416,7 +429,8 @@ pub async fn pfx_context(
 ) -> Json<Value> {
     let state = sim.settled();
     let world = &state.world;
-    let may_enroll = caller.require(Permission::EnrollPfx).is_ok();
+    // No `collectionId` here: Enroll PFX held anywhere (a collection included) opens the context.
+    let may_enroll = caller.holds_anywhere(Permission::EnrollPfx);
     let ca_json =
         |name: String| json!({ "Name": name, "RFCEnforcement": false, "SubscriberTerms": false });
     let templates: Vec<Value> = world
@@ -426,7 +440,7 @@ pub async fn pfx_context(
             may_enroll
                 && !t.retired
                 && t.allowed_enrollment_types & PFX != 0
-                && caller.may_use_template(t.helpdesk_only)
+                && caller.may_enroll_with(t)
         })
         .map(|t| {
             let cas: Vec<Value> = t
@@ -541,14 +555,19 @@ fn schedule_installs(
     management_response(successful, failed)
 }
 
-/// `POST /Enrollment/PFX/Replace`: a Management job for every store holding the old certificate.
+/// What Replace and Deploy need (Replace: for the certificate replaced, see [`replace`]).
+const STORE_JOB: [Permission; 2] = [Permission::StoresSchedule, Permission::EnrollPfx];
+
+/// `POST /Enrollment/PFX/Replace`: a Management job for every store holding the old certificate. No
+/// `collectionId`: Schedule and Enroll PFX (and Read) must be held globally or on a collection holding
+/// the old certificate, and Read of the new one likewise.
 pub async fn replace(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
-    caller.require(Permission::ReplaceOwnCertificates)?;
+    caller.require_anywhere(&STORE_JOB)?;
     let body = JsonBody::parse(&headers, &bytes)?;
     let existing_id = int32(&body, "ExistingCertificateId")?
         .filter(|id| *id != 0)
@@ -562,9 +581,24 @@ pub async fn replace(
             .world
             .certificate(existing_id)
             .ok_or_else(|| enrollment_error(format!("Certificate {existing_id} was not found.")))?;
-        caller.require_read(existing)?;
+        let now = state.now();
+        caller.require_for(
+            &[
+                Permission::CertificatesRead,
+                Permission::StoresSchedule,
+                Permission::EnrollPfx,
+            ],
+            existing,
+            &state.world,
+            now,
+        )?;
         let new_certificate = new_certificate(&state.world, &body)?;
-        caller.require_read(new_certificate)?;
+        caller.require_for(
+            &[Permission::CertificatesRead],
+            new_certificate,
+            &state.world,
+            now,
+        )?;
         let new_id = new_certificate.id;
         let targets: Vec<(String, Option<String>)> = existing
             .locations
@@ -582,14 +616,15 @@ pub async fn replace(
     ))
 }
 
-/// `POST /Enrollment/PFX/Deploy`: Management jobs into the listed stores.
+/// `POST /Enrollment/PFX/Deploy`: Management jobs into the listed stores (any stores: the permissions
+/// must be global).
 pub async fn deploy(
     State(sim): State<Arc<Sim>>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
-    caller.require(Permission::ScheduleStoreJobs)?;
+    caller.require(&STORE_JOB, Scope::Global)?;
     let body = JsonBody::parse(&headers, &bytes)?;
     if body.string("Password")?.is_none_or(|p| p.is_empty()) {
         return Err(enrollment_error("The Password field is required."));

@@ -2,18 +2,31 @@
 //! (v10 Java-SDK spec, v25 excerpt) as an independent oracle for the portal's tests and demo.
 //! It never uses the portal's types.
 //!
-//! # Seeded accounts (`DEMO_USERS`)
-//! | Basic user (`Authorization: Basic base64("KEYEXAMPLE\\user:password")`) | password | may |
-//! |---|---|---|
-//! | `KEYEXAMPLE\alice` | `alice-demo` | read, renew and Replace (in the stores that hold them) only certificates whose `RequesterName` is her (others → 403, search filtered); no Deploy/Reenrollment |
-//! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | everything |
-//! | `KEYEXAMPLE\auditor` | `auditor-demo` | read everything; every POST → 403 |
+//! # Seeded accounts (`DEMO_USERS`) and what they may do (`permissions.rs`)
+//! As in Command, security roles hold permissions either globally or per certificate collection (a saved
+//! certificate search); users hold roles. The five operations whose spec takes `collectionId`
+//! (`GET /Certificates`, `GET /Certificates/{id}`, `GET /Enrollment/AvailableRenewal/Id|Thumbprint/…`,
+//! `POST /Enrollment/Renew`) count only global permissions without it; with it, global ones and those on
+//! that collection, and they reach only its certificates (a search is cut down to them, another
+//! certificate → 403, for every caller); unknown collection → 404, not an integer → 400.
+//!
+//! | Basic user (`Authorization: Basic base64("KEYEXAMPLE\\user:password")`) | password | roles | may |
+//! |---|---|---|---|
+//! | `KEYEXAMPLE\alice` | `alice-demo` | Application Owners: Certificates - Read, Enroll PFX and Store Schedule on collection 3 only | within collection 3 only (`collectionId=3`: open the portal with `?collection=3` or set `collection_id: 3` in config.json): read, renew and Replace (in the stores that hold them; Replace takes no `collectionId`, the certificate must be in collection 3) her certificates; bob's 12 → 403; without `collectionId` the five operations → 403; no Deploy/Reenrollment |
+//! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | PKI Help Desk: everything, globally | everything, with or without a collection |
+//! | `KEYEXAMPLE\auditor` | `auditor-demo` | Auditors: Certificates - Read, globally | read everything; every POST → 403 |
+//!
+//! Collections: 1 "Web server certificates" (`TemplateShortName -eq "WebServer"`), 3 "Web applications
+//! (alice)" (`RequesterName -eq "KEYEXAMPLE\alice"`: certificates 1–11, 13, 14 and alice's generated
+//! ones). Templates, stores, agents, jobs and `GET /Enrollment/PFX/Context/My` take no `collectionId`:
+//! reads of stores, agents and jobs are open to every account; the enrollment context lists templates
+//! to whoever holds Enroll PFX anywhere, except those whose `AllowedRequesters` name another role.
 //!
 //! With `--sso` the same accounts sign in at `/oauth2/sign_in`; `--anonymous-user alice` makes
 //! unauthenticated API calls run as that account.
 //!
 //! # Deterministic data (same for every seed's showcase; ids are fixed)
-//! Certificates 1–14 (all requested by alice unless noted; days = until `NotAfter`):
+//! Certificates 1–14 (all requested by alice, so in collection 3, unless noted; days = until `NotAfter`):
 //! | Id | CN | template | what it shows |
 //! |---|---|---|---|
 //! | 1 | web01.eu.keyexample.com | WebServer | one-click (v10 `2`, v25 `3`); 5 days; in PEM `/etc/ssl/certs/web01.pem` + IIS `iis01…\My` |
@@ -27,7 +40,7 @@
 //! | 9 | api01.us.keyexample.com | WebServer | in `/srv/flaky-nfs/api/tls.pem` → `CompletedWillRetry` (Status 5) once, then success |
 //! | 10 | web05.ap.keyexample.com | WebServer | store on the **offline** agent `uo-lnx03.ap…` → jobs stay Waiting |
 //! | 11 | intranet.keyexample.com | WebServer | **expired** 10 days ago; hidden unless `IncludeExpired` |
-//! | 12 | web02.eu.keyexample.com | WebServer, requested by **bob** | alice → 403 |
+//! | 12 | web02.eu.keyexample.com | WebServer, requested by **bob** | outside collection 3: alice → 403 |
 //! | 13 | shop.keyexample.com | WebServerECC on CloudIssuingCA-G2 | ECC, one-click, K8S secret store |
 //! | 14 | build01.keyexample.com | WebServer | only store has **no agent** → Replace lists it in `FailedStores` |
 //!
@@ -39,7 +52,7 @@
 //! Reenrollment take a CA as `host\logical`; the v25 flavour also takes the logical name alone.
 //! Templates by short name (display names differ and have spaces): WebServer, WebServer2y,
 //! ClientAuth, CodeSigning (approval), RestrictedServer (denies), UserSMIME, DomainControllerAuth
-//! (helpdesk only), WebServerECC. v25 enrollment pattern id = template id + 1.
+//! (`AllowedRequesters`: the PKI Help Desk role only), WebServerECC. v25 enrollment pattern id = template id + 1.
 //! Store types: PEM (102, Enrollment), JKS (103, Enrollment, required secret `PrivateKeyPassword`),
 //! IISU (104, no Enrollment), K8SSecret (105), F5-SL-REST (106); IISU, K8SSecret and F5-SL-REST stores
 //! have Secret-typed store properties (`ServerUsername`/`ServerPassword`). Job phases last `job_phase`
@@ -75,6 +88,7 @@ mod ids;
 mod jobs;
 mod listing;
 mod model;
+mod permissions;
 mod query;
 mod request_log;
 mod seed;
@@ -94,7 +108,8 @@ use axum::middleware::from_fn_with_state;
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use auth::{find_user, DemoUser, Role, DEMO_USERS};
+pub use auth::{find_user, DemoUser, DEMO_USERS};
+pub use permissions::{Collection, Permission, SecurityRole, COLLECTIONS, SECURITY_ROLES};
 pub use static_files::CONTENT_SECURITY_POLICY;
 
 use state::Sim;

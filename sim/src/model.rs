@@ -80,8 +80,8 @@ pub struct Template {
     pub policy: IssuancePolicy,
     /// Deleted from AD: still referenced by old certificates, absent from every listing.
     pub retired: bool,
-    /// Only the helpdesk role may enroll with it.
-    pub helpdesk_only: bool,
+    /// The security roles that may enroll with it (`AllowedRequesters`); empty: anyone who may enroll.
+    pub allowed_requesters: &'static [&'static str],
     pub ca_ids: &'static [i32],
     pub extended_key_usages: &'static [(&'static str, &'static str)],
     /// The v25 enrollment pattern wrapping this template (deliberately not equal to `id`).

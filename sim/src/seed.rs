@@ -17,6 +17,7 @@ use crate::model::{
     KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,
     SupportedOperations, Template, Timestamp, World, DOMAIN,
 };
+use crate::permissions::PKI_HELP_DESK;
 
 const SERVER_AUTH: (&str, &str) = ("1.3.6.1.5.5.7.3.1", "Server Authentication");
 const CLIENT_AUTH: (&str, &str) = ("1.3.6.1.5.5.7.3.2", "Client Authentication");
@@ -115,7 +116,11 @@ fn templates() -> Vec<Template> {
                 allowed_enrollment_types: row.types,
                 policy: row.policy,
                 retired: row.id == TEMPLATE_LEGACY,
-                helpdesk_only: row.id == TEMPLATE_DOMAIN_CONTROLLER,
+                allowed_requesters: if row.id == TEMPLATE_DOMAIN_CONTROLLER {
+                    &[PKI_HELP_DESK]
+                } else {
+                    &[]
+                },
                 ca_ids: row.ca_ids,
                 extended_key_usages: row.ekus,
                 // Patterns are numbered from 2 (1 is Command's built-in "Default" pattern, not offered

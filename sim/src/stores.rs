@@ -10,7 +10,7 @@ use axum::{Extension, Json};
 use chrono::{Duration, SubsecRound};
 use serde_json::{json, Map, Value};
 
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::body::{is_guid, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{self, Effect, JobType};
@@ -18,6 +18,7 @@ use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{
     iso, Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
 };
+use crate::permissions::{Permission, Scope};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
 use crate::seed::{CA_CORP1, TEMPLATE_WEB_SERVER};
 use crate::state::Sim;
@@ -690,7 +691,10 @@ pub async fn reenrollment(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<StatusCode> {
-    caller.require(Permission::ReenrollStores)?;
+    caller.require(
+        &[Permission::EnrollCsr, Permission::StoresModify],
+        Scope::Global,
+    )?;
     let body = JsonBody::parse(&headers, &bytes)?;
     let keystore_id = required_guid(&body, "KeystoreId")?;
     let agent_guid = required_guid(&body, "AgentGuid")?;

@@ -50,18 +50,23 @@ async fn available_renewal_is_an_enum_in_v10_and_flags_in_v25() {
         )
         .await;
     assert_eq!(by_thumbprint.json()["AvailableRenewalType"], 2);
-    let other = v10.get("alice", "/Enrollment/AvailableRenewal/Id/12").await;
+    let other = v10
+        .get("alice", "/Enrollment/AvailableRenewal/Id/12?collectionId=3")
+        .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
     let sim = TestSim::v10().await;
-    let old = sim.get("alice", "/Certificates/1").await.json();
+    let old = sim
+        .get("alice", "/Certificates/1?collectionId=3")
+        .await
+        .json();
     let reply = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 1, "Timestamp": now_iso() }),
         )
         .await;
@@ -95,7 +100,7 @@ async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
     let again = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 1, "Timestamp": now_iso() }),
         )
         .await
@@ -105,7 +110,7 @@ async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
     let new = sim
         .get(
             "alice",
-            &format!("/Certificates/{new_id}?includeLocations=true"),
+            &format!("/Certificates/{new_id}?includeLocations=true&collectionId=3"),
         )
         .await
         .json();
@@ -129,7 +134,7 @@ async fn seeded_renew_needs_ca_and_template_short_name() {
     let missing = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso() }),
         )
         .await;
@@ -141,7 +146,7 @@ async fn seeded_renew_needs_ca_and_template_short_name() {
     let display_name = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "Web Server (2 years)" }),
         )
@@ -154,7 +159,7 @@ async fn seeded_renew_needs_ca_and_template_short_name() {
     let logical_only = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "CorpIssuingCA2", "Template": "WebServer2y" }),
         )
@@ -164,7 +169,7 @@ async fn seeded_renew_needs_ca_and_template_short_name() {
     let ok = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "WebServer2y" }),
         )
@@ -207,7 +212,7 @@ async fn approval_templates_pend_and_denying_templates_fail_with_http_200() {
     let pending = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 5, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" }),
         )
@@ -224,7 +229,7 @@ async fn approval_templates_pend_and_denying_templates_fail_with_http_200() {
     let denied = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 6, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "RestrictedServer" }),
         )
@@ -243,11 +248,16 @@ async fn alice_cannot_renew_another_users_certificate() {
     let reply = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 12, "Timestamp": now_iso() }),
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reply.json()["Message"],
+        "User KEYEXAMPLE\\alice does not have any of the required permissions: Certificates - Read on \
+         certificate 12, which is not in certificate collection 3 \"Web applications (alice)\""
+    );
 }
 
 #[tokio::test]
@@ -265,7 +275,7 @@ async fn v25_renews_by_enrollment_pattern_and_ignores_template() {
     let with_template = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "WebServer2y" }),
         )
@@ -282,7 +292,7 @@ async fn v25_renews_by_enrollment_pattern_and_ignores_template() {
     let unknown = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "EnrollmentPatternId": 999 }),
         )
@@ -292,7 +302,7 @@ async fn v25_renews_by_enrollment_pattern_and_ignores_template() {
     let ok = sim
         .post(
             "alice",
-            "/Enrollment/Renew",
+            "/Enrollment/Renew?collectionId=3",
             json!({ "CertificateId": 2, "Timestamp": now_iso(),
                     "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "EnrollmentPatternId": pattern }),
         )
@@ -410,7 +420,7 @@ async fn replace_schedules_a_job_per_store_that_progresses_to_completion() {
     let new = sim
         .get(
             "helpdesk",
-            &format!("/Certificates/{new_id}?includeLocations=true"),
+            &format!("/Certificates/{new_id}?includeLocations=true&collectionId=3"),
         )
         .await
         .json();
@@ -448,7 +458,8 @@ async fn replace_without_agent_fails_that_store_and_alice_replaces_only_her_own(
         )
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    // Certificate 12 is bob's; 1 and 7 are alice's.
+    // Certificate 12 is bob's; 1 and 7 are alice's (collection 3). Replace takes no collectionId: her
+    // permissions on collection 3 count for the certificates in it.
     let others = sim
         .post(
             "alice",
@@ -457,6 +468,9 @@ async fn replace_without_agent_fails_that_store_and_alice_replaces_only_her_own(
         )
         .await;
     assert_eq!(others.status, StatusCode::FORBIDDEN);
+    assert!(others.json()["Message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Certificates - Read") && m.ends_with("for certificate 12")));
     let own = sim
         .post(
             "alice",

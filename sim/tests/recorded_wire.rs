@@ -596,7 +596,7 @@ const CLOUD_CA: &str = "https://gw01.keyexample.com/AnyGatewayREST/keyexample\\C
 async fn renew(sim: &TestSim, ca: &str) -> Reply {
     sim.post(
         "alice",
-        "/Enrollment/Renew",
+        "/Enrollment/Renew?collectionId=3",
         json!({ "CertificateId": 13, "Timestamp": now_iso(), "CertificateAuthority": ca }),
     )
     .await
@@ -613,7 +613,10 @@ async fn the_gateway_ca_has_a_url_for_a_host_name_and_is_found_by_it() {
         "https://gw01.keyexample.com/AnyGatewayREST/keyexample"
     );
     assert_eq!(cloud["CAType"], 1);
-    let shop = v10.get("alice", "/Certificates/13").await.json();
+    let shop = v10
+        .get("alice", "/Certificates/13?collectionId=3")
+        .await
+        .json();
     assert_eq!(shop["CertificateAuthorityName"], CLOUD_CA);
     let context = v10.get("alice", "/Enrollment/PFX/Context/My").await.json();
     let ecc = find(&context["Templates"], "Name", "WebServerECC");
@@ -627,7 +630,7 @@ async fn the_gateway_ca_has_a_url_for_a_host_name_and_is_found_by_it() {
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
     let new_id = issued.json()["KeyfactorId"].as_i64().expect("issued");
     let renewed = v10
-        .get("alice", &format!("/Certificates/{new_id}"))
+        .get("alice", &format!("/Certificates/{new_id}?collectionId=3"))
         .await
         .json();
     assert_eq!(renewed["CertificateAuthorityName"], CLOUD_CA);

@@ -191,6 +191,16 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     assert_eq!(page.status, StatusCode::OK);
     assert_security_headers(&page);
     assert!(page.text.contains("KEYEXAMPLE\\alice") && page.text.contains("KEYEXAMPLE\\auditor"));
+    // alice's permissions are on collection 3 only: her entry says how to open the portal.
+    let alice_entry = page
+        .text
+        .lines()
+        .find(|line| line.contains("KEYEXAMPLE\\alice"))
+        .expect("alice listed");
+    assert!(
+        alice_entry.contains("open the portal with ?collection=3"),
+        "{alice_entry}"
+    );
     assert!(
         !page.text.contains("<script")
             && !page.text.contains("<style")
@@ -215,7 +225,7 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     let own = sim
         .raw(
             Method::GET,
-            "/certs/KeyfactorAPI/Certificates/1",
+            "/certs/KeyfactorAPI/Certificates/1?collectionId=3",
             &api_headers,
             None,
         )
@@ -224,7 +234,7 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     let others = sim
         .raw(
             Method::GET,
-            "/certs/KeyfactorAPI/Certificates/12",
+            "/certs/KeyfactorAPI/Certificates/12?collectionId=3",
             &api_headers,
             None,
         )
@@ -264,7 +274,7 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     let expired = sim
         .raw(
             Method::GET,
-            "/certs/KeyfactorAPI/Certificates/1",
+            "/certs/KeyfactorAPI/Certificates/1?collectionId=3",
             &api_headers,
             None,
         )

@@ -189,7 +189,7 @@ impl JobTarget {
         };
         ListQuery {
             limit: JOBS_PER_READ,
-            sort_field: Some("JobHistoryId".into()),
+            sort_field: Some("OperationStart".into()),
             sort_ascending: false,
             ..ListQuery::matching(&conditions)
         }
@@ -480,7 +480,7 @@ impl JobListFilter {
         ListQuery {
             page: self.page,
             limit,
-            sort_field: Some("JobHistoryId".into()),
+            sort_field: Some("OperationStart".into()),
             sort_ascending: false,
             ..ListQuery::matching(&path.into_iter().chain(category).collect::<Vec<_>>())
         }

@@ -14,8 +14,9 @@ use process::{run, TestTally};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  demo [--port N] [--api v10|v25] [--public-path /certs/]
-                  build the release bundle and serve it on the Keyfactor simulator (SSO stand-in on)
+  demo [--port N] [--api v10|v25] [--wire recorded|spec] [--public-path /certs/]
+                  build the release bundle and serve it on the Keyfactor simulator (SSO stand-in on;
+                  --wire spec: spec-literal answers instead of the recorded real-server shapes)
   test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
                   release bundle, end-to-end tests (Playwright) against the simulator, and the
                   check of every request and answer they recorded against Keyfactor's OpenAPI specs
@@ -78,6 +79,7 @@ pub fn workspace_root() -> PathBuf {
 struct DemoOptions {
     port: u16,
     api: String,
+    wire: String,
     public_path: String,
 }
 
@@ -85,6 +87,7 @@ fn parse_demo_options(args: &[String]) -> Result<DemoOptions, String> {
     let mut options = DemoOptions {
         port: 8089,
         api: "v25".into(),
+        wire: "recorded".into(),
         public_path: "/".into(),
     };
     let mut it = args.iter();
@@ -101,12 +104,16 @@ fn parse_demo_options(args: &[String]) -> Result<DemoOptions, String> {
                     .map_err(|_| "--port takes a number".to_string())?
             }
             "--api" => options.api = value()?,
+            "--wire" => options.wire = value()?,
             "--public-path" => options.public_path = value()?,
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         }
     }
     if !matches!(options.api.as_str(), "v10" | "v25") {
         return Err("--api is v10 or v25".into());
+    }
+    if !matches!(options.wire.as_str(), "recorded" | "spec") {
+        return Err("--wire is recorded or spec".into());
     }
     if !options.public_path.starts_with('/') || !options.public_path.ends_with('/') {
         return Err("--public-path must start and end with '/', e.g. /certs/".into());
@@ -132,6 +139,8 @@ fn demo(args: &[String]) -> Result<(), String> {
         &options.port.to_string(),
         "--api",
         &options.api,
+        "--wire",
+        &options.wire,
         "--dist",
         &dist.to_string_lossy(),
         "--public-path",
