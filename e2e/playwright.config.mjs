@@ -1,5 +1,7 @@
 // End-to-end tests: the release bundle served by the Keyfactor simulator with the production CSP.
 // `cargo xtask test` sets KF_SIM_BIN and PORTAL_DIST; the simulators below are started and stopped here.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const sim = process.env.KF_SIM_BIN;
@@ -25,6 +27,15 @@ export const NGINX_SIM = `http://127.0.0.1:${nginxSimPort}`;
 // `wire-spec` project.
 export const SSO_V25_SPEC = `http://127.0.0.1:${portBase + 5}`;
 export const ANON_V10_SPEC = `http://127.0.0.1:${portBase + 6}`;
+// The same nginx configuration trusting another CA than the one that issued Command's certificate: every API
+// call must fail closed. Behind both, nginx-front.mjs terminates TLS for the simulator on portBase + 8.
+export const NGINX_WRONG_CA = `http://127.0.0.1:${portBase + 7}`;
+const nginxTlsPort = portBase + 8;
+// nginx-front.mjs's folder: the deployed copy of the sub-path bundle (www/certs, where tests replace
+// config.json as an operator would) and the access log in deploy/'s `certportal` format.
+export const NGINX_PREFIX = join(tmpdir(), `certportal-nginx-${portBase + 3}`);
+export const NGINX_DEPLOYED = join(NGINX_PREFIX, 'www', 'certs');
+export const NGINX_ACCESS_LOG = join(NGINX_PREFIX, 'access.log');
 const resultsDir = process.env.E2E_RESULTS_DIR ?? 'test-results';
 
 const server = (url, args, bundle = dist) => ({
@@ -35,6 +46,15 @@ const server = (url, args, bundle = dist) => ({
   stdout: 'ignore',
   stderr: 'ignore',
 });
+
+/** Debian's Chromium as root, with no background traffic (this machine reaches no outside network). */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run', '--disable-sync', '--disable-quic',
+  ],
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -49,13 +69,7 @@ export default defineConfig({
   use: {
     baseURL: SSO_V25,
     trace: 'off',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync', '--disable-quic',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [
     // Every test, against the simulators in their default, recorded wire shapes.
@@ -82,7 +96,14 @@ export default defineConfig({
     },
     {
       command: 'node nginx-front.mjs',
-      env: { NGINX_PORT: String(portBase + 3), NGINX_SIM_PORT: String(nginxSimPort), NGINX_DIST: subPathDist },
+      env: {
+        NGINX_PORT: String(portBase + 3),
+        NGINX_WRONG_CA_PORT: String(portBase + 7),
+        NGINX_TLS_PORT: String(nginxTlsPort),
+        NGINX_SIM_PORT: String(nginxSimPort),
+        NGINX_DIST: subPathDist,
+        NGINX_PREFIX,
+      },
       url: `${NGINX}/certs`,
       reuseExistingServer: false,
       timeout: 30_000,

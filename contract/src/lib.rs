@@ -19,6 +19,7 @@
 //! in the ways real Command servers were recorded deviating ([`divergences`]); answers it gives with
 //! `--wire spec` may not.
 
+pub mod allowlist;
 pub mod divergences;
 pub mod formats;
 pub mod query_fields;

@@ -1,5 +1,6 @@
 // The production nginx configuration (deploy/nginx) in front of the simulator playing oauth2-proxy and
-// Keyfactor Command, serving the bundle built for /certs/.
+// Keyfactor Command (over verified TLS, e2e/nginx-front.mjs), serving the bundle built for /certs/. What the
+// configuration refuses and hardens is in nginx-hardening.spec.mjs.
 import { test, expect, appReady, fastPolling, advanceUntil } from './fixtures.mjs';
 import { NGINX, NGINX_SIM } from '../playwright.config.mjs';
 
@@ -41,6 +42,7 @@ test('nginx sends the security and cache headers, precompressed assets and no-st
   };
   console.log(`observed through nginx:\n${JSON.stringify(headers, null, 2)}`);
   for (const h of [headers['index.html'], headers.wasm, headers.api]) {
+    expect(h['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(h['content-security-policy']).toBe(CSP);
     expect(h['x-content-type-options']).toBe('nosniff');
     expect(h['referrer-policy']).toBe('no-referrer');

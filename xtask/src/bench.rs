@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::bundle;
 use crate::process::{cargo, output_of, run};
 
-/// The budgets of issue 7, shown beside each figure.
+/// The performance budgets (README's Performance table), shown beside each figure.
 const BUNDLE_BUDGET: f64 = 2.0;
 const STARTUP_BUDGET: f64 = 3.0;
 const LONG_TASK_BUDGET_MS: f64 = 50.0;

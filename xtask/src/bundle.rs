@@ -1,5 +1,6 @@
 //! The release bundle: trunk's optimised build, then `.br` and `.gz` beside every compressible file so
-//! servers send them as they are instead of compressing per request.
+//! servers send them as they are instead of compressing per request. Except `config.json`: operators
+//! replace it in the deployed folder, and a precompressed copy beside it would be served instead of theirs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -7,6 +8,8 @@ use std::process::Command;
 use crate::process::run;
 
 const COMPRESSIBLE: [&str; 6] = ["wasm", "js", "css", "html", "json", "svg"];
+/// The operator's file: never precompressed (deploy/nginx serves it without brotli_static/gzip_static too).
+const OPERATOR_FILES: [&str; 1] = ["config.json"];
 
 pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -42,11 +45,12 @@ fn precompress(dist: &Path) -> Result<(), String> {
     let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        let compressible = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| COMPRESSIBLE.contains(&e));
-        if !compressible {
+        if is_operators(&path) {
+            // An earlier build's copies would be served instead of the operator's file: remove them.
+            remove_compressed_copies(&path)?;
+            continue;
+        }
+        if !is_compressible(&path) {
             continue;
         }
         run(Command::new("gzip")
@@ -57,4 +61,68 @@ fn precompress(dist: &Path) -> Result<(), String> {
             .arg(&path))?;
     }
     Ok(())
+}
+
+fn is_compressible(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| COMPRESSIBLE.contains(&e))
+}
+
+/// A file operators replace in the deployed folder: shipped without `.br`/`.gz` copies.
+fn is_operators(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| OPERATOR_FILES.contains(&n))
+}
+
+fn remove_compressed_copies(path: &Path) -> Result<(), String> {
+    for suffix in ["br", "gz"] {
+        let mut copy = path.as_os_str().to_owned();
+        copy.push(format!(".{suffix}"));
+        let copy = Path::new(&copy);
+        if copy.exists() {
+            std::fs::remove_file(copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_json_is_the_operators_and_never_precompressed() {
+        assert!(is_operators(Path::new("dist/config.json")));
+        for shipped in [
+            "dist/index.html",
+            "dist/boot.js",
+            "dist/certportal-0123456789abcdef_bg.wasm",
+            "dist/main-0123456789abcdef.css",
+            "dist/other.json",
+        ] {
+            assert!(is_compressible(Path::new(shipped)), "{shipped}");
+            assert!(!is_operators(Path::new(shipped)), "{shipped}");
+        }
+        assert!(!is_compressible(Path::new("dist/index.html.br")));
+    }
+
+    #[test]
+    fn stale_copies_of_config_json_are_removed() {
+        let dist = std::env::temp_dir().join(format!("xtask-precompress-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("config.json"), "{}").unwrap();
+        std::fs::write(dist.join("config.json.br"), "stale").unwrap();
+        std::fs::write(dist.join("config.json.gz"), "stale").unwrap();
+        precompress(&dist).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&dist)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["config.json"]);
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
 }

@@ -20,6 +20,7 @@ commands:
   test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
                   release bundle, end-to-end tests (Playwright) against the simulator, and the
                   check of every request and answer they recorded against Keyfactor's OpenAPI specs
+                  and against the proxy's allow-list (deploy/nginx/certportal-allowlist.conf)
   bench [--smoke] measure bundle size against a floor app, start-up against a static page, requests per
                   task, the longest task, validator cost and memory over 1,000 polls (--smoke: sizes and
                   one load, as `test` runs it)
@@ -220,12 +221,15 @@ fn test() -> Result<(), String> {
         Ok((dist, sub_path_dist)) => {
             let sim = bundle::target_dir(&root).join("debug/kf-sim");
             let recordings = tally.playwright(&root.join("e2e"), &sim, &dist, &sub_path_dist);
-            // Every request the app sent and every answer the simulator gave, against Keyfactor's specs.
+            // Every request the app sent and every answer the simulator gave, against Keyfactor's specs;
+            // and the requests against the proxy's allow-list (each allowed, each entry used).
             tally.step(
-                "contract check (OpenAPI specs)",
+                "contract check (OpenAPI specs, proxy allow-list)",
                 cargo()
                     .args(["run", "--quiet", "-p", "kf-contract", "--"])
-                    .arg(&recordings),
+                    .arg(&recordings)
+                    .arg("--allow-list")
+                    .arg(root.join("deploy/nginx/certportal-allowlist.conf")),
             );
             // So the benchmark cannot rot: bundle sizes against the floor app and one load of each page.
             tally.check("bench smoke (sizes, one load)", || {

@@ -1,5 +1,6 @@
-//! Installs the toolchain the build and tests need, from the package registries only (no GitHub downloads:
-//! see ../shared/toolchain.md). Each tool is skipped when the right version is already there.
+//! Installs the toolchain the build and tests need, from the package registries only (crates.io, npm,
+//! Debian): this machine reaches nothing else, so trunk must never download wasm-bindgen or wasm-opt
+//! itself. Each tool is skipped when the right version is already there.
 
 use std::path::Path;
 use std::process::Command;
@@ -21,7 +22,8 @@ pub fn ensure_all(root: &Path) -> Result<(), String> {
 }
 
 /// Chromium + chromedriver for the browser tests, brotli for precompressed assets, nginx (with Debian's
-/// brotli_static module) for the end-to-end run through deploy/'s production configuration.
+/// brotli_static module) for the end-to-end run through deploy/'s production configuration, and openssl
+/// for the throwaway CA that run makes so nginx verifies Keyfactor's TLS certificate (e2e/nginx-front.mjs).
 fn ensure_debian_packages() -> Result<(), String> {
     let wanted = [
         (CHROMIUM, "chromium"),
@@ -32,6 +34,7 @@ fn ensure_debian_packages() -> Result<(), String> {
             "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so",
             "libnginx-mod-http-brotli-static",
         ),
+        ("/usr/bin/openssl", "openssl"),
     ];
     let missing: Vec<&str> = wanted
         .iter()
@@ -74,7 +77,8 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<(), String> {
     {
         return Ok(());
     }
-    // No --locked: the registry mirror lacks a pinned transitive version (toolchain.md, pitfall 2).
+    // No --locked: the crate registry reachable here lacks one of the exact transitive versions its
+    // lock file pins, so the newest compatible ones are taken.
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
 }
 
