@@ -5,11 +5,13 @@ use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::client::KeyfactorClient;
-use crate::components::basic_sign_in::BasicSignInGate;
+use crate::components::basic_sign_in::{BasicSignInGate, SignOutButton};
 use crate::components::collection_notice::CollectionNotice;
 use crate::components::session_banner::SessionBanner;
 use crate::config::{self, ConfigError, RuntimeConfig};
 use crate::hooks::use_action_log::ActionLog;
+use crate::hooks::use_secret_vault::SecretVault;
+use crate::hooks::use_session_end::use_session_end;
 use crate::pages::{
     activity::ActivityPage, expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound,
     reenroll::ReenrollPage, renew::RenewPage,
@@ -56,6 +58,8 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     provide_context(config);
     provide_context(base.clone());
     provide_context(ActionLog::default());
+    provide_context(SecretVault::new());
+    use_session_end();
 
     // Start-up is measured from navigation start to this mark (cargo xtask bench).
     Effect::new(|_| {
@@ -79,6 +83,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                     </ul>
                 </nav>
                 <CollectionNotice />
+                <SignOutButton />
             </header>
             <SessionBanner />
             <main id="main" tabindex="-1">

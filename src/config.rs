@@ -44,6 +44,8 @@ pub struct RuntimeConfig {
     pub tracking: TrackingLimits,
     /// The certificate collection to ask in, for users whose permissions are granted per collection.
     pub collection: Option<CollectionId>,
+    /// Basic mode: signed out after this long without a key press, click or touch.
+    pub basic_idle_timeout_s: u32,
 }
 
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
@@ -51,6 +53,8 @@ const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1_000..=600_000;
 const POLL_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=600_000;
 /// A job may take an orchestrator check-in (minutes) to show up; an hour is the most worth waiting.
 const JOB_SEARCH_RANGE_S: std::ops::RangeInclusive<u32> = 10..=3_600;
+/// From a minute to a working day without a key press or click.
+const IDLE_TIMEOUT_RANGE_S: std::ops::RangeInclusive<u32> = 60..=28_800;
 /// Orchestrators check in every few minutes; one silent for a day is certainly offline.
 const ORCHESTRATOR_SILENCE_RANGE_S: std::ops::RangeInclusive<u32> = 60..=86_400;
 
@@ -77,6 +81,8 @@ struct RawConfig {
     orchestrator_offline_after_s: u32,
     #[serde(default)]
     collection_id: Option<u32>,
+    #[serde(default = "default_basic_idle_timeout")]
+    basic_idle_timeout_s: u32,
 }
 
 fn default_api_base() -> String {
@@ -105,6 +111,9 @@ fn default_job_search_limit() -> u32 {
 }
 fn default_orchestrator_offline_after() -> u32 {
     whole_seconds(TrackingLimits::default().agent_silent_after)
+}
+fn default_basic_idle_timeout() -> u32 {
+    15 * 60
 }
 fn whole_seconds(duration: chrono::Duration) -> u32 {
     u32::try_from(duration.num_seconds()).unwrap_or(u32::MAX)
@@ -174,6 +183,11 @@ impl RuntimeConfig {
                 raw.orchestrator_offline_after_s,
                 &ORCHESTRATOR_SILENCE_RANGE_S,
             ),
+            (
+                "basic_idle_timeout_s",
+                raw.basic_idle_timeout_s,
+                &IDLE_TIMEOUT_RANGE_S,
+            ),
         ] {
             check_range(name, value, range)?;
         }
@@ -216,6 +230,7 @@ impl RuntimeConfig {
                 ..TrackingLimits::default()
             },
             collection,
+            basic_idle_timeout_s: raw.basic_idle_timeout_s,
         })
     }
 
@@ -292,6 +307,10 @@ mod tests {
                 "same-origin",
             ),
             (r#"{"request_timeout_ms":5}"#, "between 1000 and 600000"),
+            (
+                r#"{"basic_idle_timeout_s":10}"#,
+                "basic_idle_timeout_s must be between 60 and 28800",
+            ),
             (r#"{"command_version":"latest"}"#, "command_version"),
             (r#"{"api_bse":"x"}"#, "unknown field"),
             (

@@ -5,6 +5,7 @@ use certportal::app::App;
 use certportal::components::secret_value::SecretValue;
 use certportal::config::RuntimeConfig;
 use certportal::domain::SecretString;
+use certportal::hooks::use_secret_vault::SecretVault;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -58,14 +59,10 @@ async fn password_is_masked_until_revealed_and_gone_after_leaving() {
         reveal.get_attribute("aria-pressed").as_deref(),
         Some("true")
     );
-    assert_eq!(
-        host.query_selector("#pw-value")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .as_deref(),
-        Some(PASSWORD)
-    );
+    let value = host.query_selector("#pw-value").unwrap().unwrap();
+    assert_eq!(value.text_content().as_deref(), Some(PASSWORD));
+    // No translation service is offered the revealed password.
+    assert_eq!(value.get_attribute("translate").as_deref(), Some("no"));
 
     click(&host, "button[aria-pressed]");
     settle().await;
@@ -79,6 +76,37 @@ async fn password_is_masked_until_revealed_and_gone_after_leaving() {
     secret.set(None);
     settle().await;
     assert!(!host.inner_html().contains(PASSWORD));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_wiped_password_says_it_is_gone_and_offers_nothing_to_reveal_or_copy() {
+    let host = host();
+    let vault = SecretVault::new();
+    let _app = mount_to(host.clone(), move || {
+        let secret = vault.hold();
+        secret.set(Some(SecretString::from(PASSWORD.to_owned())));
+        view! { <SecretValue id="pw" label="PFX password" secret /> }
+    });
+    settle().await;
+    click(&host, "button[aria-pressed]");
+    settle().await;
+    assert!(host.inner_html().contains(PASSWORD));
+
+    // Signing out or leaving the page wipes every secret the vault holds.
+    vault.wipe_all();
+    settle().await;
+    let html = host.inner_html();
+    assert!(!html.contains(PASSWORD), "{html}");
+    assert!(
+        html.contains("Cleared: this password is no longer in the portal"),
+        "{html}"
+    );
+    let buttons = host
+        .query_selector(".secret-value .button-row")
+        .unwrap()
+        .unwrap();
+    assert!(buttons.has_attribute("hidden"));
     host.remove();
 }
 

@@ -1,4 +1,4 @@
-// The session action log (issue 10): what the user did in this tab, with Keyfactor's ids and outcomes,
+// The session action log: what the user did in this tab, with Keyfactor's ids and outcomes,
 // copied as JSON without the password, and gone on reload.
 import { test, expect, appReady, fastPolling, expectNoAxeViolations } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';

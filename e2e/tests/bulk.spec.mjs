@@ -1,4 +1,4 @@
-// Bulk renewal from "Expiring soon" (issue 10): an application owner ticks ten certificates, reads the plan,
+// Bulk renewal from "Expiring soon": an application owner ticks ten certificates, reads the plan,
 // confirms once, and the run renews two at a time; each row shows its own outcome through to its stores'
 // installation jobs, a failure in one row stops no other, failed rows can be retried, and the batch's
 // passwords can be copied as CSV only after a confirmation. Counted at the simulator.

@@ -1,4 +1,4 @@
-// Concurrency and secrets after failures (issue 8): Enter pressed twice and repeated submits send one
+// Concurrency and secrets after failures: Enter pressed twice and repeated submits send one
 // request; leaving a page mid-request cancels it without a message on the next page; a secret typed into a
 // form that then failed is nowhere the browser keeps things.
 import { test, expect, appReady, recordConsole, expectSecretNowhere } from './fixtures.mjs';

@@ -1,4 +1,4 @@
-// "Expiring soon" (issue 10): the list pages through GET /Certificates until a short page, follows the
+// "Expiring soon": the list pages through GET /Certificates until a short page, follows the
 // help-desk link's window and filter, reads the renewal type for the shown rows only, and opens the
 // renewal flow for a row.
 import { test, expect, appReady, expectNoAxeViolations } from './fixtures.mjs';

@@ -1,4 +1,4 @@
-// The fault matrix (issue 8): every API call of both flows under every kind of failure the simulator can
+// The fault matrix: every API call of both flows under every kind of failure the simulator can
 // inject. Each cell asserts what a user would notice: a specific message (or, where the failure is harmless,
 // the normal result), nothing typed lost, no stuck progress, a retry where retrying is safe, and no
 // mutating request sent twice by the app. e2e/fault-matrix-reporter.mjs prints the table at the end.

@@ -51,7 +51,9 @@ export const test = base.extend({
     }
   }, { auto: true }],
 
-  problems: async ({ page }, use) => {
+  // Automatic: every test that opens a page fails on a console error, a page error or a CSP violation; a
+  // test provoking one on purpose takes `problems` and says which (allowedHttpStatuses, …).
+  problems: [async ({ page }, use) => {
     const problems = [];
     // Chromium logs every non-2xx fetch as a console error; a test that provokes one on purpose says which.
     problems.allowedHttpStatuses = new Set();
@@ -75,7 +77,7 @@ export const test = base.extend({
     await use(problems);
     const csp = await page.evaluate(() => window.__cspViolations ?? []).catch(() => []);
     expect([...problems, ...csp.map((v) => `CSP violation: ${v}`)]).toEqual([]);
-  },
+  }, { auto: true }],
 });
 
 export { expect };

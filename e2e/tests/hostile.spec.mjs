@@ -1,4 +1,4 @@
-// Hostile input (issue 8): every string from Keyfactor is rendered as text. The simulator turns names, DNs,
+// Hostile input: every string from Keyfactor is rendered as text. The simulator turns names, DNs,
 // SANs, aliases, store paths, machines, template and store type names (and the disposition and job messages
 // built from them) into script and markup payloads; no page may run them or report a CSP violation, and the
 // payloads must be visible as plain text. Deep links with garbage, oversized or injected values never crash

@@ -1,4 +1,4 @@
-// The jobs page (issue 5, step 6): recent orchestrator jobs from JobHistory, paged and filtered, linkable.
+// The jobs page: recent orchestrator jobs from JobHistory, paged and filtered, linkable.
 import { test, expect, appReady, expectNoAxeViolations } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 

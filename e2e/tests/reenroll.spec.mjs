@@ -1,4 +1,4 @@
-// Store reenrollment (issue 5): pick a store, fill the store type's fields, submit once, follow the job.
+// Store reenrollment: pick a store, fill the store type's fields, submit once, follow the job.
 // Polling is sped up through config.json and the simulator's job clock is advanced, so nothing waits long.
 import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling, advanceUntil, tabTo } from './fixtures.mjs';
 import { SUB_PATH } from '../playwright.config.mjs';

@@ -29,6 +29,22 @@ pub enum SessionState {
     Expired,
 }
 
+/// Where a `basic`-mode session stands (proxy mode is always `SignedIn`: the proxy owns the session).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BasicSession {
+    /// Not signed in yet in this tab.
+    New,
+    SignedIn,
+    /// Keyfactor answered 401 to the credentials it had accepted (password changed, account locked): they
+    /// are forgotten and nothing more is sent with them; the page stays as it was under the sign-in form.
+    Rejected,
+    /// Signed out by the user, after inactivity (`idle`), or by leaving the page: credentials and every
+    /// shown secret are wiped and the pages start afresh.
+    SignedOut {
+        idle: bool,
+    },
+}
+
 /// Cheap to clone: configuration is shared, state lives in signals owned by the app root.
 #[derive(Clone)]
 pub struct KeyfactorClient {
@@ -39,6 +55,7 @@ pub struct KeyfactorClient {
     fixed_version: Option<CommandVersion>,
     /// Basic-auth credentials, in memory only (never storage, never the URL).
     credentials: RwSignal<Option<BasicCredentials>>,
+    basic_session: RwSignal<BasicSession>,
     detected_version: RwSignal<Option<CommandVersion>>,
     session: RwSignal<SessionState>,
     /// Sent as `collectionId` where the spec takes it; see `crate::domain::collection`.
@@ -78,6 +95,10 @@ impl KeyfactorClient {
             auth: config.auth,
             fixed_version,
             credentials: RwSignal::new(None),
+            basic_session: RwSignal::new(match config.auth {
+                AuthMode::Proxy => BasicSession::SignedIn,
+                AuthMode::Basic => BasicSession::New,
+            }),
             detected_version: RwSignal::new(None),
             session: RwSignal::new(SessionState::Active),
             collection: RwSignal::new(config.collection),
@@ -128,10 +149,8 @@ impl KeyfactorClient {
         self.session.read_only()
     }
 
-    /// True when requests can be sent: always in proxy mode, after sign-in in basic mode.
-    pub fn has_credentials(&self) -> Signal<bool> {
-        let (auth, credentials) = (self.auth, self.credentials);
-        Signal::derive(move || auth == AuthMode::Proxy || credentials.with(Option::is_some))
+    pub fn basic_session(&self) -> ReadSignal<BasicSession> {
+        self.basic_session.read_only()
     }
 
     /// Checks the credentials with a cheap authenticated request and keeps them only if Keyfactor accepts them.
@@ -139,8 +158,18 @@ impl KeyfactorClient {
         let version = self.probe_version(Some(&credentials)).await?;
         self.detected_version.set(Some(version));
         self.credentials.set(Some(credentials));
+        self.basic_session.set(BasicSession::SignedIn);
         self.session.set(SessionState::Active);
         Ok(())
+    }
+
+    /// Forgets the basic-mode credentials (dropping them wipes the password's memory); `idle` says it
+    /// was the inactivity limit. The caller wipes the secrets views hold.
+    pub fn sign_out(&self, idle: bool) {
+        if self.auth == AuthMode::Basic {
+            self.credentials.set(None);
+            self.basic_session.set(BasicSession::SignedOut { idle });
+        }
     }
 
     /// The Command version whose rules apply: fixed by config, or read once from `GET /Status/Endpoints`.
@@ -222,8 +251,17 @@ impl KeyfactorClient {
         self.interpret(expect_no_content(&answer.as_http(), self.auth))
     }
 
-    /// Every answer tells whether the session is alive: one global state instead of per-form guesses.
+    /// Every answer tells whether the session is alive: one global state instead of per-form guesses. In
+    /// basic mode a 401 to accepted credentials forgets them at once, so nothing else is sent with them
+    /// (repeated rejected sign-ins can lock the account).
     fn interpret<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if matches!(result, Err(ApiError::BadCredentials))
+            && self.basic_session.get_untracked() == BasicSession::SignedIn
+        {
+            self.credentials.set(None);
+            self.basic_session.set(BasicSession::Rejected);
+            return result;
+        }
         let state = match &result {
             Err(error) if error.means_signed_out(self.auth) => SessionState::Expired,
             Ok(_) => SessionState::Active,
@@ -257,6 +295,10 @@ impl KeyfactorClient {
         json_body: Option<String>,
     ) -> Result<RawAnswer, ApiError> {
         let credentials = self.credentials.get_untracked();
+        if self.auth == AuthMode::Basic && credentials.is_none() {
+            // Signed out or rejected: nothing is sent until the user signs in again.
+            return Err(ApiError::BadCredentials);
+        }
         self.send(credentials.as_ref(), method, path, query, json_body)
             .await
     }

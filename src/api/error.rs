@@ -104,20 +104,16 @@ impl ApiError {
         self.is_transient() || matches!(self, Self::SessionExpired | Self::NotJson { .. })
     }
 
-    /// Whether the answer says the SSO session is gone. Behind a proxy, a web page where data was expected
+    /// Whether the answer says the session is gone: the SSO session, or in basic mode the credentials
+    /// Keyfactor no longer accepts. Behind a proxy, a web page where data was expected
     /// is most likely its sign-in page served in place of the API (some gateways do that instead of a 401
     /// or a redirect), so it counts too; the sign-in notice's "Continue" clears it once data comes back.
     pub fn means_signed_out(&self, auth: AuthMode) -> bool {
         match self {
-            Self::SessionExpired => true,
+            Self::SessionExpired | Self::BadCredentials => true,
             Self::NotJson { .. } => auth == AuthMode::Proxy,
             _ => false,
         }
-    }
-
-    /// Whether the user has to sign in (again) before anything else can work.
-    pub fn is_session_problem(&self) -> bool {
-        matches!(self, Self::SessionExpired | Self::BadCredentials)
     }
 }
 
@@ -353,6 +349,8 @@ mod tests {
         assert!(page.means_signed_out(AuthMode::Proxy));
         assert!(!page.means_signed_out(AuthMode::Basic));
         assert!(ApiError::SessionExpired.means_signed_out(AuthMode::Basic));
+        // Basic mode: credentials Keyfactor no longer accepts end the session like an SSO expiry.
+        assert!(ApiError::BadCredentials.means_signed_out(AuthMode::Basic));
         assert!(!ApiError::Timeout { after_ms: 1 }.means_signed_out(AuthMode::Proxy));
         assert!(page.to_string().contains("nothing on this page is lost"));
         assert!(page.worth_retrying() && ApiError::SessionExpired.worth_retrying());
@@ -445,7 +443,10 @@ mod tests {
             ApiError::Cancelled,
         ];
         assert!(!permanent.iter().any(ApiError::is_transient));
-        let session: Vec<bool> = permanent.iter().map(ApiError::is_session_problem).collect();
+        let session: Vec<bool> = permanent
+            .iter()
+            .map(|error| error.means_signed_out(AuthMode::Basic))
+            .collect();
         assert_eq!(
             session,
             [true, true, false, false, false, false, false, false]

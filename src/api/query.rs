@@ -1,4 +1,5 @@
-//! Paging, sorting and filtering of Keyfactor list endpoints (keyfactor-notes §1.6), with the parameter
+//! Paging, sorting and filtering of Keyfactor list endpoints (`PageReturned`, `ReturnLimit`, `SortField`,
+//! `SortAscending` where 0 = ascending and 1 = descending, `QueryString`), with the parameter
 //! spelling each Command version expects, and a builder for the `QueryString` language so views never
 //! assemble query text by hand.
 
@@ -187,7 +188,6 @@ enum Condition {
     Text(TextOp, String),
     Number(CompareOp, i64),
     Time(CompareOp, DateTime<Utc>),
-    IsNull(bool),
 }
 
 /// One condition of a Keyfactor `QueryString`, e.g. `IssuedCN -contains "web01"`. Field names are
@@ -210,16 +210,6 @@ impl QueryExpr {
     /// Written as a quoted UTC RFC 3339 time (the exact form Command expects is not documented).
     pub fn time(field: &'static str, op: CompareOp, value: DateTime<Utc>) -> Self {
         Self::new(field, Condition::Time(op, value))
-    }
-
-    /// `Field -eq NULL`
-    pub fn is_null(field: &'static str) -> Self {
-        Self::new(field, Condition::IsNull(true))
-    }
-
-    /// `Field -ne NULL`
-    pub fn is_not_null(field: &'static str) -> Self {
-        Self::new(field, Condition::IsNull(false))
     }
 
     fn new(field: &'static str, condition: Condition) -> Self {
@@ -270,8 +260,6 @@ impl fmt::Display for QueryExpr {
                 let time = value.to_rfc3339_opts(SecondsFormat::Secs, true);
                 write!(f, "{field} {} \"{time}\"", op.token())
             }
-            Condition::IsNull(true) => write!(f, "{field} -eq NULL"),
-            Condition::IsNull(false) => write!(f, "{field} -ne NULL"),
         }
     }
 }
@@ -410,12 +398,11 @@ mod tests {
             QueryExpr::text("Agent", TextOp::Contains, "web01"),
             QueryExpr::time("OperationStart", CompareOp::GreaterOrEqual, since),
             QueryExpr::number("CertRequestId", CompareOp::Equals, 1234),
-            QueryExpr::is_not_null("OperationEnd"),
         ]);
         assert_eq!(
             query.query_string.as_deref(),
             Some(
-                r#"JobType -eq "Reenrollment" AND Agent -contains "web01" AND OperationStart -ge "2025-06-01T12:00:00Z" AND CertRequestId -eq 1234 AND OperationEnd -ne NULL"#
+                r#"JobType -eq "Reenrollment" AND Agent -contains "web01" AND OperationStart -ge "2025-06-01T12:00:00Z" AND CertRequestId -eq 1234"#
             )
         );
         assert_eq!(ListQuery::matching(&[]).query_string, None);

@@ -1,5 +1,6 @@
-//! Which Keyfactor Command the portal talks to, and the wire rules that follow from it
-//! (keyfactor-notes §0): list-parameter spelling, templates vs enrollment patterns, renewal flag sets.
+//! Which Keyfactor Command the portal talks to, and the wire rules that follow from it: list-parameter
+//! spelling (v10's `pq.` prefixes, unprefixed from v11), templates (≤ v24) vs enrollment patterns (v25),
+//! renewal flag sets (v25); see `docs/api-coverage.md`.
 
 use std::fmt;
 use std::str::FromStr;

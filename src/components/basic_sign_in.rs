@@ -1,29 +1,91 @@
 //! In `basic` auth mode the portal asks for the Keyfactor account itself; the credentials live only in the
-//! client's memory and are gone on reload.
+//! client's memory and are gone on reload, on "Sign out", after the idle limit and when the user leaves
+//! the page. When Keyfactor stops accepting them (401), the form asks again above the page, which stays
+//! mounted underneath so nothing typed is lost.
 
 use leptos::prelude::*;
 
-use crate::api::client::KeyfactorClient;
+use crate::api::client::{BasicSession, KeyfactorClient};
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::TextField;
+use crate::config::RuntimeConfig;
 use crate::domain::credentials::{BasicCredentials, CredentialsError};
+use crate::hooks::use_secret_vault::use_secret_vault;
 
-/// Shows `children` once requests can be sent; in basic mode, a sign-in form until then.
+/// Shows `children` once requests can be sent; in basic mode, a sign-in form until then, and above the
+/// (hidden, kept) page when the credentials were rejected.
 #[component]
 pub fn BasicSignInGate(children: ChildrenFn) -> impl IntoView {
-    let client = expect_context::<KeyfactorClient>();
-    let ready = client.has_credentials();
+    let session = expect_context::<KeyfactorClient>().basic_session();
+    let page_kept = move || {
+        matches!(
+            session.get(),
+            BasicSession::SignedIn | BasicSession::Rejected
+        )
+    };
+    let rejected = move || session.get() == BasicSession::Rejected;
     view! {
-        <Show when=move || ready.get() fallback=|| view! { <BasicSignInForm /> }>
-            {children()}
+        <Show when=move || session.get() != BasicSession::SignedIn>
+            <BasicSignInForm />
         </Show>
+        <Show when=page_kept>
+            <div hidden=rejected>{children()}</div>
+        </Show>
+    }
+}
+
+/// Basic mode, signed in: ends the session now (credentials and every shown secret wiped).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let client = expect_context::<KeyfactorClient>();
+    let session = client.basic_session();
+    let vault = use_secret_vault();
+    let signed_in = move || {
+        matches!(
+            session.get(),
+            BasicSession::SignedIn | BasicSession::Rejected
+        )
+    };
+    view! {
+        <Show when=signed_in>
+            <button type="button" class="secondary" on:click={
+                let client = client.clone();
+                move |_| {
+                    vault.wipe_all();
+                    client.sign_out(false);
+                }
+            }>"Sign out"</button>
+        </Show>
+    }
+}
+
+/// Why the form is shown, when it is not the first sign-in of the tab.
+fn reason(session: BasicSession, idle_minutes: u32) -> Option<String> {
+    match session {
+        BasicSession::New | BasicSession::SignedIn => None,
+        BasicSession::Rejected => Some(
+            "Keyfactor Command no longer accepts your user name or password (it may have been changed or \
+             locked), so nothing more was sent with it. Sign in again to continue: what you entered on this \
+             page is kept."
+                .to_owned(),
+        ),
+        BasicSession::SignedOut { idle: true } => Some(format!(
+            "You were signed out after {idle_minutes} minute{} without activity; passwords shown before are gone.",
+            if idle_minutes == 1 { "" } else { "s" }
+        )),
+        BasicSession::SignedOut { idle: false } => {
+            Some("You signed out; passwords shown before are gone.".to_owned())
+        }
     }
 }
 
 #[component]
 fn BasicSignInForm() -> impl IntoView {
     let client = expect_context::<KeyfactorClient>();
+    let idle_minutes = expect_context::<RuntimeConfig>().basic_idle_timeout_s / 60;
+    let session = client.basic_session();
+    let why = move || reason(session.get(), idle_minutes);
     let account = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let submitted = RwSignal::new(false);
@@ -59,7 +121,8 @@ fn BasicSignInForm() -> impl IntoView {
     view! {
         <section class="sign-in" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in to Keyfactor Command"</h1>
-            <p>"Your account and password are kept in this tab's memory only and are forgotten when you reload or close it."</p>
+            {move || why().map(|why| view! { <p class="notice" role="alert">{why}</p> })}
+            <p>"Your account and password are kept in this tab's memory only and are forgotten when you reload or close it, sign out, or stay inactive."</p>
             {move || failure().map(|error: ApiError| view! { <ApiErrorNotice error /> })}
             <form novalidate on:submit=on_submit aria-busy=move || verify.pending().get().then_some("true")>
                 <TextField id="account" label="Account" hint="DOMAIN\\user or user@domain" value=account

@@ -20,7 +20,8 @@ pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
 
 /// Shows `secret` masked, with a Reveal toggle (`aria-pressed`) and a Copy button that writes it to
 /// the clipboard from the click itself. The caller owns `secret` and wipes it when its view goes away;
-/// while masked the secret is not in the DOM at all.
+/// while masked the secret is not in the DOM at all, and once wiped (sign-out, leaving the page) the
+/// component says so. Revealed, it is marked `translate="no"` so no translation service is sent it.
 #[component]
 pub fn SecretValue(
     /// Base for the element ids.
@@ -60,13 +61,19 @@ pub fn SecretValue(
             );
         });
     };
+    let wiped = move || secret.with(Option::is_none);
     view! {
         <div class="secret-value">
             <p class="secret-label" id=format!("{id}-label")>{label}</p>
-            <p class="secret-text">
-                <code id=value_id.clone() aria-labelledby=format!("{id}-label")>{shown}</code>
+            <Show when=wiped>
+                <p class="field-hint" role="status">
+                    "Cleared: this password is no longer in the portal's memory and cannot be shown again."
+                </p>
+            </Show>
+            <p class="secret-text" hidden=wiped>
+                <code id=value_id.clone() aria-labelledby=format!("{id}-label") translate="no" class="notranslate">{shown}</code>
             </p>
-            <div class="button-row">
+            <div class="button-row" hidden=wiped>
                 <button
                     type="button"
                     class="secondary"

@@ -4,12 +4,16 @@
 use leptos::prelude::*;
 
 use crate::api::client::{KeyfactorClient, SessionState};
+use crate::config::AuthMode;
 
+/// Proxy mode only: in basic mode the sign-in form itself asks again.
 #[component]
 pub fn SessionBanner() -> impl IntoView {
-    let session = expect_context::<KeyfactorClient>().session();
+    let client = expect_context::<KeyfactorClient>();
+    let proxy = client.auth_mode() == AuthMode::Proxy;
+    let session = client.session();
     view! {
-        <Show when=move || session.get() == SessionState::Expired>
+        <Show when=move || proxy && session.get() == SessionState::Expired>
             <ExpiredNotice />
         </Show>
     }

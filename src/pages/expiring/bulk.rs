@@ -34,6 +34,7 @@ use crate::domain::renewal::{
 };
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
+use crate::hooks::use_secret_vault::use_secret_vault;
 
 /// Reads what the plan needs that the list has not read yet: the version, the renewal of rows whose
 /// `AvailableRenewal` is not known (a failed read leaves the row out), and, only when a row is seeded,
@@ -406,16 +407,10 @@ fn BulkRunView(rows: Vec<PlannedRow>, replace: bool, close: Callback<bool>) -> i
             .collect(),
         BULK_AT_ONCE,
     ));
-    // Held here only, in memory, one per row; wiped when this view goes away.
+    // One per row, in the vault: wiped when this view goes away or the user leaves.
+    let vault = use_secret_vault();
     let passwords: Vec<RwSignal<Option<SecretString>>> =
-        rows.iter().map(|_| RwSignal::new(None)).collect();
-    let wipe = passwords.clone();
-    // Untracked: the rows showing them are going away too and must not re-render.
-    on_cleanup(move || {
-        for password in &wipe {
-            password.try_update_untracked(Option::take);
-        }
-    });
+        rows.iter().map(|_| vault.hold()).collect();
     let runner = StoredValue::new_local(Runner {
         client: expect_context::<KeyfactorClient>(),
         log: use_action_log(),

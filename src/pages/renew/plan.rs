@@ -20,8 +20,9 @@ use crate::domain::renewal::{
     api_call_text, days_left, parse_authority, parse_profile, renewal_request, ApiCall,
     InstalledLocation, RenewalPlan, SeededChoice,
 };
-use crate::domain::{RequestTimestamp, SecretString};
+use crate::domain::RequestTimestamp;
 use crate::hooks::use_action_log::use_action_log;
+use crate::hooks::use_secret_vault::use_secret_vault;
 
 const PICKERS: &str = "renew";
 const PROFILE_FIELD: &str = "renew-profile";
@@ -175,12 +176,8 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
         data.certificate.issued_cn.clone().unwrap_or_default(),
         data.certificate.id
     );
-    // Held here only, in memory: moved out of the answer, wiped when the result or this view goes away.
-    let password = RwSignal::new(None::<SecretString>);
-    // Untracked: the views showing it are going away too and must not re-render.
-    on_cleanup(move || {
-        password.try_update_untracked(Option::take);
-    });
+    // Moved out of the answer into the vault: wiped when this view goes away or the user leaves.
+    let password = use_secret_vault().hold();
     Effect::new(move |_| {
         renew.version().track();
         match renew.value().try_update(Option::take).flatten() {
