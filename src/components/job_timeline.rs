@@ -20,9 +20,7 @@ const STEPS: [(u8, &str); 3] = [
     (3, "Completed"),
 ];
 
-fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
+use crate::domain::display::second as time;
 
 /// Starts following the job when mounted and stops when unmounted. The target's orchestrator lets a
 /// waiting job be explained by an orchestrator that has not checked in.

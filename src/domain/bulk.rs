@@ -110,11 +110,7 @@ pub struct PlannedRow {
 
 impl PlannedRow {
     pub fn name(&self) -> String {
-        self.certificate
-            .issued_cn
-            .clone()
-            .filter(|cn| !cn.trim().is_empty())
-            .unwrap_or_else(|| format!("certificate {}", self.certificate.id))
+        crate::domain::display::certificate_name(&self.certificate)
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::api::models::Certificate;
 use crate::api::query::{CompareOp, QueryExpr};
+use crate::domain::display;
 use crate::domain::renewal::RenewalPlan;
 use crate::domain::text::percent_encode;
 
@@ -61,7 +62,7 @@ impl ExpiryWindow {
     pub fn describe(self) -> String {
         match self {
             Self::Days(days) => format!("in the next {days} days"),
-            Self::Until(date) => format!("by {}", date.format("%Y-%m-%d")),
+            Self::Until(date) => format!("by {}", display::day(date)),
         }
     }
 }
@@ -124,7 +125,7 @@ impl ExpiringFilter {
     pub fn to_url_query(&self) -> String {
         let window = match self.window {
             ExpiryWindow::Days(days) => format!("days={days}"),
-            ExpiryWindow::Until(date) => format!("until={}", date.format("%Y-%m-%d")),
+            ExpiryWindow::Until(date) => format!("until={}", display::day(date)),
         };
         std::iter::once(window)
             .chain(

@@ -329,7 +329,7 @@ impl JobTarget {
             self.category.name(),
             self.client_machine,
             self.store_path,
-            self.earliest_accepted(limits).format("%Y-%m-%d %H:%M:%S UTC"),
+            crate::domain::display::second(self.earliest_accepted(limits)),
             limits.clock_skew.num_minutes()
         )
     }

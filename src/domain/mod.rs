@@ -16,6 +16,8 @@ pub mod certificate_id;
 pub mod collection;
 /// `DOMAIN\\user` + password for the `basic` auth mode.
 pub mod credentials;
+/// How certificates, dates and times are written wherever they are shown.
+pub mod display;
 /// X.500 distinguished names for `SubjectName` (RFC 4514 / RFC 1779).
 pub mod distinguished_name;
 /// What the CA and template / enrollment-pattern pickers offer.

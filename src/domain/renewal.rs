@@ -202,6 +202,16 @@ pub struct InstalledLocation {
     pub orchestrator: Option<Orchestrator>,
 }
 
+impl InstalledLocation {
+    /// Whether this is the store `id` names. Store ids are GUIDs, which compare without regard to case
+    /// (Command may answer in another case than it listed them).
+    pub fn is_store(&self, id: &str) -> bool {
+        self.store_id
+            .as_deref()
+            .is_some_and(|own| own.trim().eq_ignore_ascii_case(id.trim()))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Orchestrator {
     pub agent_id: String,
@@ -489,6 +499,20 @@ mod tests {
 
     fn v25() -> CommandVersion {
         "25.1".parse().unwrap()
+    }
+
+    #[test]
+    fn a_store_is_recognised_whatever_case_its_guid_comes_back_in() {
+        let location = InstalledLocation {
+            store_id: Some("a1b2c3d4-0000-4000-8000-00000000000f".into()),
+            machine: "web01".into(),
+            path: "/etc/ssl/a.pem".into(),
+            alias: None,
+            orchestrator: None,
+        };
+        assert!(location.is_store("A1B2C3D4-0000-4000-8000-00000000000F"));
+        assert!(location.is_store(" a1b2c3d4-0000-4000-8000-00000000000f "));
+        assert!(!location.is_store("a1b2c3d4-0000-4000-8000-000000000010"));
     }
 
     #[test]

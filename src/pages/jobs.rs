@@ -160,9 +160,7 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
     } else {
         format!("Page {page}: {} older jobs, newest first", rows.len())
     };
-    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-    };
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(crate::domain::display::minute);
     view! {
         <DataTable caption=caption headers=&["Job", "Machine", "Store path", "Status", "Result", "Started", "Ended", "Message"]>
                 {rows

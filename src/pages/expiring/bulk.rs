@@ -28,6 +28,7 @@ use crate::domain::bulk::{
     passwords_csv, plan_rows, BulkRun, PasswordLine, PlannedRow, RenewalAnswer, RowRenewal,
     RowState, Work, BULK_AT_ONCE,
 };
+use crate::domain::display;
 use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{
     parse_authority, parse_profile, replace_request, RenewalPlan, SeededChoice,
@@ -234,7 +235,7 @@ fn PlanStep(
                 view! {
                     <tr>
                         <th scope="row">{row.name()}</th>
-                        <td class="num">{row.certificate.not_after.map(|t| t.format("%Y-%m-%d").to_string())}</td>
+                        <td class="num">{row.certificate.not_after.map(display::date)}</td>
                         <td>{renewal_text(&row.renewal)}{link}</td>
                         <td>{stores}</td>
                     </tr>
@@ -308,7 +309,7 @@ impl Runner {
 
     async fn renew(&self, index: usize) {
         let Some(row) = self.row(index) else { return };
-        let subject = format!("{} (ID {})", row.name(), row.certificate.id);
+        let subject = display::certificate_label(&row.certificate);
         let answer = match row
             .renewal
             .request(row.certificate.id, RequestTimestamp::now())

@@ -24,6 +24,7 @@ use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::domain::bulk::BULK_MAX;
+use crate::domain::display;
 use crate::domain::expiring::{
     choices, expiring_list, plan_label, store_count, weekly_counts, ExpiringFilter, ExpiryWindow,
     TIMELINE_WEEKS, WINDOW_CHOICES,
@@ -119,7 +120,7 @@ pub fn ExpiringPage() -> impl IntoView {
                 }
                 ExpiryWindow::Until(date) => {
                     days.set(String::new());
-                    until.set(date.format("%Y-%m-%d").to_string());
+                    until.set(display::day(date));
                 }
             }
             text.set(f.text.clone());
@@ -365,10 +366,7 @@ fn ExpiringRow(
     selected: RwSignal<BTreeSet<i32>>,
 ) -> impl IntoView {
     let id = certificate.id;
-    let name = certificate
-        .issued_cn
-        .clone()
-        .unwrap_or_else(|| format!("certificate {id}"));
+    let name = display::certificate_name(&certificate);
     let sans = certificate
         .subject_alt_name_elements
         .iter()
@@ -376,9 +374,7 @@ fn ExpiringRow(
         .filter(|value| Some(value) != certificate.issued_cn.as_ref())
         .collect::<Vec<_>>()
         .join(", ");
-    let expires = certificate
-        .not_after
-        .map(|t| t.format("%Y-%m-%d").to_string());
+    let expires = certificate.not_after.map(display::date);
     let left = certificate.not_after.map(|t| days_left(t, now));
     let renewal = move || match kinds.with(|known| known.get(&id).cloned()) {
         Some(RenewalKind::Known(plan)) => plan_label(&plan),

@@ -11,6 +11,7 @@ use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::field::TextField;
+use crate::domain::display;
 use crate::domain::renewal::{
     days_left, parse_certificate_ref, parse_expiry_window, search_conditions, DeepLinkError,
     LookupKind, Prefill, SearchCriteria,
@@ -241,8 +242,8 @@ fn SearchResults(
         <DataTable caption=format!("{} matching certificates, soonest expiry first", rows.len()) headers=&["Common name", "Issuer", "Expires", "Days left", "Renew"]>
                     {rows.into_iter().map(|certificate| {
                         let id = certificate.id;
-                        let name = certificate.issued_cn.clone().unwrap_or_else(|| format!("certificate {id}"));
-                        let expires = certificate.not_after.map(|t| t.format("%Y-%m-%d").to_string());
+                        let name = display::certificate_name(&certificate);
+                        let expires = certificate.not_after.map(display::date);
                         let days = certificate.not_after.map(|t| days_left(t, now).to_string());
                         view! {
                             <tr>

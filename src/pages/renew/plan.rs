@@ -16,6 +16,7 @@ use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::secret_value::copy_text;
 use crate::config::{AuthMode, RuntimeConfig};
+use crate::domain::display;
 use crate::domain::renewal::{
     api_call_text, days_left, parse_authority, parse_profile, renewal_request, ApiCall,
     InstalledLocation, RenewalPlan, SeededChoice,
@@ -31,14 +32,10 @@ const CA_FIELD: &str = "renew-ca";
 #[component]
 pub(super) fn PlanSection(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     let certificate = &data.certificate;
-    let name = certificate
-        .issued_cn
-        .clone()
-        .unwrap_or_else(|| format!("certificate {}", certificate.id));
     let expiry = certificate.not_after.map(|t| {
         format!(
             "{} ({} days left)",
-            t.format("%Y-%m-%d %H:%M UTC"),
+            display::minute(t),
             days_left(t, Utc::now())
         )
     });
@@ -50,7 +47,7 @@ pub(super) fn PlanSection(data: PlanData, start_over: Callback<()>) -> impl Into
     view! {
         <h2>"2. The renewal plan"</h2>
         <dl class="facts">
-            <dt>"Certificate"</dt><dd>{format!("{name} (ID {})", certificate.id)}</dd>
+            <dt>"Certificate"</dt><dd>{display::certificate_label(certificate)}</dd>
             <dt>"Issuer"</dt><dd>{certificate.issuer_dn.clone()}</dd>
             <dt>"Expires"</dt><dd>{expiry}</dd>
             <dt>"Template"</dt><dd>{certificate.template_name.clone()}</dd>
@@ -74,7 +71,7 @@ fn Locations(locations: Vec<InstalledLocation>, agents_problem: Option<ApiError>
         <DataTable caption="Where the certificate is installed today (Replace updates every one of these stores)" headers=&["Machine", "Store path", "Alias", "Orchestrator", "Last seen"]>
                     {locations.into_iter().map(|l| {
                         let (orchestrator, seen) = match l.orchestrator {
-                            Some(o) => (o.machine, o.last_seen.map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())),
+                            Some(o) => (o.machine, o.last_seen.map_or_else(|| "never".to_owned(), display::minute)),
                             None => ("none found".to_owned(), String::new()),
                         };
                         view! {
@@ -171,11 +168,7 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
     let last_sent = StoredValue::new(Utc::now());
     let already_renewed = RwSignal::new(None::<Certificate>);
     let log = use_action_log();
-    let subject = format!(
-        "{} (ID {})",
-        data.certificate.issued_cn.clone().unwrap_or_default(),
-        data.certificate.id
-    );
+    let subject = display::certificate_label(&data.certificate);
     // Moved out of the answer into the vault: wiped when this view goes away or the user leaves.
     let password = use_secret_vault().hold();
     Effect::new(move |_| {
@@ -302,7 +295,7 @@ fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
                         <p>{format!(
                             "Keyfactor had already renewed this certificate before the answer to your earlier request was lost: certificate ID {}{} was issued.",
                             certificate.id,
-                            certificate.import_date.map(|t| format!(" ({})", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
+                            certificate.import_date.map(|t| format!(" ({})", display::minute(t))).unwrap_or_default(),
                         )}</p>
                         <p>"Its PFX password never reached this page and cannot be shown. Renewing again issues another certificate."</p>
                         <button type="button" class="secondary" on:click=move |_| renew_anyway.run(())>"Renew again anyway"</button>

@@ -212,7 +212,7 @@ fn Install(data: PlanData, new_id: i32, password: RwSignal<Option<SecretString>>
 fn store_name(locations: &[InstalledLocation], id: &str) -> String {
     locations
         .iter()
-        .find(|l| l.store_id.as_deref() == Some(id))
+        .find(|l| l.is_store(id))
         .map_or_else(|| id.to_owned(), store_label)
 }
 
@@ -233,7 +233,7 @@ fn InstallOutcome(
         .map(|id| {
             locations
                 .iter()
-                .find(|l| l.store_id.as_deref() == Some(id.as_str()))
+                .find(|l| l.is_store(id))
                 .cloned()
                 .unwrap_or_else(|| InstalledLocation {
                     store_id: Some(id.clone()),
