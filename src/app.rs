@@ -16,6 +16,7 @@ use crate::pages::{
     activity::ActivityPage, expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound,
     reenroll::ReenrollPage, renew::RenewPage,
 };
+use crate::routes::{href, RouterBase};
 
 /// Entry point called by `main`: loads `config.json`, then mounts the app or a readable error page.
 pub fn start() {
@@ -27,27 +28,6 @@ pub fn start() {
             Err(error) => mount_to_body(move || view! { <ConfigErrorPage error /> }),
         }
     });
-}
-
-/// The router base, derived from `<base href>` so it cannot disagree with the build's `--public-url`
-/// (`/certs/` → `/certs`, `/` → empty).
-#[derive(Clone, Debug)]
-struct RouterBase(String);
-
-impl RouterBase {
-    fn from_document() -> Self {
-        let base_uri = document().base_uri().ok().flatten().unwrap_or_default();
-        let path = web_sys::Url::new(&base_uri)
-            .map(|u| u.pathname())
-            .unwrap_or_default();
-        Self(path.trim_end_matches('/').to_owned())
-    }
-}
-
-/// The `href` of an app route such as `"/jobs"`, under the sub-path the portal is served from.
-/// (`<A>` takes absolute hrefs literally, so the base must be added here.)
-pub fn href(route: &str) -> String {
-    format!("{}{route}", expect_context::<RouterBase>().0)
 }
 
 #[component]

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use std::fmt;
 
-use crate::api::version::CommandVersion;
 use crate::domain::collection::CollectionId;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::job_tracking::TrackingLimits;
 use crate::domain::polling::PollSchedule;
 

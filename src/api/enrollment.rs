@@ -10,7 +10,7 @@ use super::models::{
     RenewalResponse,
 };
 use super::query::ListQuery;
-use super::version::CommandVersion;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{available_renewal_path, renewed_since_conditions, RenewalPlan};
 

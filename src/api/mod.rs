@@ -3,7 +3,6 @@
 pub mod error;
 pub mod models;
 pub mod query;
-pub mod version;
 
 #[cfg(target_arch = "wasm32")]
 pub mod agents;

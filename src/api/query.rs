@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::version::CommandVersion;
+use crate::domain::command_version::CommandVersion;
 
 /// The list endpoints the portal pages through. v10 prefixes their parameters differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

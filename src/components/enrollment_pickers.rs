@@ -9,9 +9,9 @@
 use leptos::prelude::*;
 
 use crate::api::client::KeyfactorClient;
-use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption};
+use crate::domain::command_version::CommandVersion;
 use crate::domain::enrollment_choices::Choice;
 
 fn select_options(choices: Vec<Choice>) -> Vec<SelectOption> {

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::models::JobResult;
-use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, Verdict};
 use crate::hooks::use_job_polling::use_job_polling;
+use crate::routes::href;
 
 /// The steps of the line, with the phase step (see `JobPhase::step`) each one stands for.
 const STEPS: [(u8, &str); 3] = [

@@ -10,7 +10,7 @@ use crate::api::models::{
     Certificate, CertificateRef, Disposition, EnrollmentManagementResponse, RenewalRequest,
     RenewalResponse,
 };
-use crate::api::version::CommandVersion;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{
     installed_locations, parse_authority, parse_profile, renewal_request, InstalledLocation,

@@ -14,6 +14,8 @@ pub mod certificate_authority;
 pub mod certificate_id;
 /// The certificate collection requests are made in.
 pub mod collection;
+/// Which Command version's wire rules apply.
+pub mod command_version;
 /// `DOMAIN\\user` + password for the `basic` auth mode.
 pub mod credentials;
 /// How certificates, dates and times are written wherever they are shown.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::api::models::{
     CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
 };
-use crate::api::version::CommandVersion;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::renewal::{parse_authority, parse_profile};
 use crate::domain::{parse_job_property, Alias, DistinguishedName, EntryParameterSpec, Guid};
 

@@ -12,7 +12,7 @@ use crate::api::models::{
     ExistingEnrollmentManagementRequest, ManagementStore, NewCertificateRef, RenewalRequest,
 };
 use crate::api::query::{CompareOp, QueryExpr, TextOp};
-use crate::api::version::CommandVersion;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::SecretString;
 
 /// How the user identifies the certificate to renew.

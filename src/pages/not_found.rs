@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::app::href;
+use crate::routes::href;
 
 /// Unknown paths inside the portal (the server falls back to index.html for them).
 #[component]

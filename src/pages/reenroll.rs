@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::api::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
-use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
@@ -16,6 +15,7 @@ use crate::components::job_timeline::JobTimeline;
 use crate::components::store_picker::StorePicker;
 use crate::config::RuntimeConfig;
 use crate::domain::action_log::ActionKind;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits};
 use crate::domain::reenrollment::{

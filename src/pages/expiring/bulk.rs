@@ -16,8 +16,6 @@ use crate::api::client::KeyfactorClient;
 use crate::api::enrollment::RenewOutcome;
 use crate::api::error::ApiError;
 use crate::api::models::{Certificate, CertificateRef, EnrollmentProfile};
-use crate::api::version::CommandVersion;
-use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::enrollment_pickers::EnrollmentPickers;
@@ -28,6 +26,7 @@ use crate::domain::bulk::{
     passwords_csv, plan_rows, BulkRun, PasswordLine, PlannedRow, RenewalAnswer, RowRenewal,
     RowState, Work, BULK_AT_ONCE,
 };
+use crate::domain::command_version::CommandVersion;
 use crate::domain::display;
 use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{
@@ -36,6 +35,7 @@ use crate::domain::renewal::{
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
 use crate::hooks::use_secret_vault::use_secret_vault;
+use crate::routes::href;
 
 /// Reads what the plan needs that the list has not read yet: the version, the renewal of rows whose
 /// `AvailableRenewal` is not known (a failed read leaves the row out), and, only when a row is seeded,

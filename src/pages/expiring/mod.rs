@@ -19,7 +19,6 @@ use crate::api::client::KeyfactorClient;
 use crate::api::models::Certificate;
 use crate::api::models::CertificateRef;
 use crate::api::query::ListQuery;
-use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::field::{SelectField, SelectOption, TextField};
@@ -30,6 +29,7 @@ use crate::domain::expiring::{
     TIMELINE_WEEKS, WINDOW_CHOICES,
 };
 use crate::domain::renewal::{days_left, RenewalPlan};
+use crate::routes::href;
 
 use bulk::BulkRenewal;
 

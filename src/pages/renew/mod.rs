@@ -14,8 +14,8 @@ use crate::api::models::{
     Agent, Certificate, CertificateLocation, CertificateRef, CertificateStore,
 };
 use crate::api::query::ListQuery;
-use crate::api::version::CommandVersion;
 use crate::components::api_error::ApiErrorNotice;
+use crate::domain::command_version::CommandVersion;
 use crate::domain::renewal::{
     installed_locations, parse_certificate_ref, prefill_from_query, thumbprint_condition,
     InstalledLocation, Prefill, RenewalPlan,

@@ -11,7 +11,6 @@ use super::PlanData;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
-use crate::app::href;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::components::secret_value::SecretValue;
@@ -21,6 +20,7 @@ use crate::domain::renewal::{
 };
 use crate::domain::SecretString;
 use crate::hooks::use_action_log::use_action_log;
+use crate::routes::href;
 use leptos_router::components::A;
 
 #[component]
