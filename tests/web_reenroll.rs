@@ -3,8 +3,8 @@
 
 use certportal::api::client::KeyfactorClient;
 use certportal::api::models::{CertificateStore, CertificateStoreType};
-use certportal::api::version::CommandVersion;
 use certportal::config::RuntimeConfig;
+use certportal::domain::command_version::CommandVersion;
 use certportal::hooks::use_action_log::ActionLog;
 use certportal::pages::reenroll::ReenrollForm;
 use leptos::mount::mount_to;

@@ -30,6 +30,8 @@ pub mod expiring;
 pub mod guid;
 /// What an orchestrator job does, whatever its store type calls it.
 pub mod job_category;
+/// Following one job: the poller's state machine.
+pub mod job_follow;
 /// Store-type entry parameters (`JobProperties`) and their values.
 pub mod job_property;
 /// Recognising and following an orchestrator job submitted without a job id.

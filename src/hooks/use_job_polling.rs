@@ -3,8 +3,6 @@
 //! is hidden, resumes after transient errors, and stops at a final state or when the component goes away
 //! (no request is sent after that; an in-flight one is aborted).
 
-use std::sync::Arc;
-
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -13,44 +11,32 @@ use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::api::models::AgentJobType;
 use crate::config::RuntimeConfig;
-use crate::domain::job_tracking::{
-    agent_check_due, AgentCheck, JobPhase, JobTarget, Observation, TrackingLimits, Verdict,
-};
-use crate::domain::polling::PollSchedule;
+use crate::domain::job_follow::{AgentReading, JobFollow, Next};
+use crate::domain::job_tracking::{AgentCheck, JobTarget, Observation, TrackingLimits, Verdict};
 
 /// What the timeline shows.
 #[derive(Clone, Copy)]
 pub struct JobPolling {
-    pub observation: ReadSignal<Observation>,
-    pub verdict: ReadSignal<Verdict>,
+    pub observation: Signal<Observation>,
+    pub verdict: Signal<Verdict>,
     /// The last failed read; cleared by the next successful one.
     pub problem: ReadSignal<Option<ApiError>>,
     /// The latest transition, for a `role="status"` region (changes only when the job moves).
-    pub announcement: ReadSignal<String>,
+    pub announcement: Signal<String>,
     /// Starts polling again after it stopped without a final state (orchestrator offline, not found, error).
     pub check_again: Callback<()>,
 }
 
-/// Everything one poll needs; cheap to clone into timers and tasks.
+/// Everything one poll needs; cheap to clone into timers and tasks. The decisions are `JobFollow`'s.
 #[derive(Clone)]
 struct Poller {
     client: KeyfactorClient,
-    target: Arc<JobTarget>,
-    schedule: PollSchedule,
-    limits: TrackingLimits,
+    state: RwSignal<JobFollow>,
+    problem: RwSignal<Option<ApiError>>,
     /// Owns the running poll's task and requests: a child of the component, so unmounting aborts them.
     /// One for all polls, cleaned before each: a new child per poll would stay listed in the component's
     /// owner until it unmounts, growing memory with every poll of a long job.
     poll_owner: Owner,
-    observation: RwSignal<Observation>,
-    verdict: RwSignal<Verdict>,
-    problem: RwSignal<Option<ApiError>>,
-    announcement: RwSignal<String>,
-    agent_check: StoredValue<Option<AgentCheck>>,
-    /// The orchestrator's job-type map, once it has been read.
-    agent_job_types: StoredValue<Vec<AgentJobType>>,
-    /// Polls since the phase last changed: the backoff position.
-    attempt: StoredValue<u32>,
     timer: StoredValue<Option<TimeoutHandle>>,
     /// A poll came due while the tab was hidden: run it when the tab is shown again.
     due_while_hidden: StoredValue<bool>,
@@ -69,102 +55,83 @@ impl Poller {
         });
     }
 
-    fn schedule_next(&self) {
-        let delay = self.schedule.delay_ms(self.attempt.get_value());
-        let poller = self.clone();
-        let handle = set_timeout_with_handle(
-            move || poller.run(),
-            std::time::Duration::from_millis(delay.into()),
-        )
-        .ok();
-        self.timer.set_value(handle);
+    /// Does what the state machine decided.
+    fn follow_up(&self, next: Option<Next>) {
+        if let Some(Next::PollAfter(delay)) = next {
+            let poller = self.clone();
+            let handle = set_timeout_with_handle(
+                move || poller.run(),
+                std::time::Duration::from_millis(delay.into()),
+            )
+            .ok();
+            self.timer.set_value(handle);
+        }
     }
 
     async fn poll(self) {
-        match self.read().await {
-            Ok(reading) => self.record(reading),
+        let next = match self.read().await {
+            Ok((observation, agent)) => {
+                self.problem.set(None);
+                self.state
+                    .try_update(|state| state.observed(observation, agent, Utc::now()))
+            }
             // Only when the page went away: nothing left to update.
-            Err(ApiError::Cancelled) => {}
+            Err(ApiError::Cancelled) => None,
             Err(error) => {
                 let transient = error.is_transient();
                 self.problem.set(Some(error));
-                if transient {
-                    self.attempt.update_value(|attempt| *attempt += 1);
-                    self.schedule_next();
-                }
+                self.state.try_update(|state| state.read_failed(transient))
             }
-        }
+        };
+        self.follow_up(next);
     }
 
     /// One look at the job: history first; the queue only until the job has shown up in history; the
-    /// orchestrator only while the job waits, at most once a minute.
-    async fn read(&self) -> Result<(Observation, Option<AgentCheck>), ApiError> {
-        let known_id = self.observation.with_untracked(|o| o.job_id.clone());
-        let agent_job_types = self.agent_job_types.get_value();
+    /// orchestrator only when the state machine says it is due.
+    async fn read(&self) -> Result<(Observation, Option<AgentReading>), ApiError> {
+        let (target, limits, known_id, agent_job_types) = self.state.with_untracked(|state| {
+            (
+                state.target().clone(),
+                *state.limits(),
+                state.known_id().map(str::to_owned),
+                state.agent_job_types().to_vec(),
+            )
+        });
         let observation = observe_job(
             &self.client,
-            &self.target,
+            &target,
             known_id.as_deref(),
             &agent_job_types,
-            &self.limits,
+            &limits,
         )
         .await?;
         let now = Utc::now();
-        let previous = self.agent_check.get_value();
-        let agent_check = match &self.target.agent_id {
-            Some(agent_id) if agent_check_due(&observation.phase, previous, now, &self.limits) => {
+        let due = self
+            .state
+            .with_untracked(|state| state.agent_read_due(&observation.phase, now));
+        let agent = match target.agent_id.as_ref().filter(|_| due) {
+            Some(agent_id) => {
                 let agent = self.client.agent(agent_id).await?;
-                if let Some(agent) = &agent {
-                    self.agent_job_types.set_value(agent.job_types.clone());
-                }
-                Some(AgentCheck {
-                    checked_at: now,
-                    last_seen: agent.and_then(|agent| agent.last_seen),
+                Some(AgentReading {
+                    check: AgentCheck {
+                        checked_at: now,
+                        last_seen: agent.as_ref().and_then(|agent| agent.last_seen),
+                    },
+                    job_types: agent.map(|agent| agent.job_types).unwrap_or_default(),
                 })
             }
-            _ => previous,
+            None => None,
         };
-        Ok((observation, agent_check))
-    }
-
-    fn record(&self, (observation, agent_check): (Observation, Option<AgentCheck>)) {
-        self.problem.set(None);
-        self.agent_check.set_value(agent_check);
-        let verdict =
-            self.target
-                .verdict(&observation.phase, agent_check, Utc::now(), &self.limits);
-        let moved = self
-            .observation
-            .with_untracked(|previous| previous.phase != observation.phase);
-        if moved {
-            self.attempt.set_value(0);
-            self.announcement.set(observation.phase.to_string());
-        } else {
-            self.attempt.update_value(|attempt| *attempt += 1);
-        }
-        match &verdict {
-            Verdict::KeepPolling => self.schedule_next(),
-            Verdict::AgentLooksOffline { .. } => self
-                .announcement
-                .set("The orchestrator looks offline; the job is still waiting.".into()),
-            Verdict::NotFound => self
-                .announcement
-                .set("No matching job was found in Keyfactor.".into()),
-            Verdict::Finished => {}
-        }
-        self.observation.set(observation);
-        self.verdict.set(verdict);
+        Ok((observation, agent))
     }
 
     fn restart(&self) {
         if let Some(timer) = self.timer.get_value() {
             timer.clear();
         }
-        self.attempt.set_value(0);
-        self.agent_check.set_value(None);
         self.problem.set(None);
-        self.verdict.set(Verdict::KeepPolling);
-        self.run();
+        let next = self.state.try_update(JobFollow::restart);
+        self.follow_up(next);
     }
 }
 
@@ -192,24 +159,16 @@ pub async fn observe_job(
 /// Starts following `target` at once. Its orchestrator is read only while the job waits.
 pub fn use_job_polling(target: JobTarget) -> JobPolling {
     let config = expect_context::<RuntimeConfig>();
+    let state = RwSignal::new(JobFollow::new(
+        target,
+        config.tracking,
+        config.poll_schedule(),
+    ));
     let poller = Poller {
         client: expect_context::<KeyfactorClient>(),
-        target: Arc::new(target),
-        schedule: config.poll_schedule(),
-        limits: config.tracking,
-        poll_owner: Owner::current().unwrap_or_default().child(),
-        observation: RwSignal::new(Observation {
-            job_id: None,
-            phase: JobPhase::Searching,
-            started: None,
-            ended: None,
-        }),
-        verdict: RwSignal::new(Verdict::KeepPolling),
+        state,
         problem: RwSignal::new(None),
-        announcement: RwSignal::new(String::new()),
-        agent_check: StoredValue::new(None),
-        agent_job_types: StoredValue::new(Vec::new()),
-        attempt: StoredValue::new(0),
+        poll_owner: Owner::current().unwrap_or_default().child(),
         timer: StoredValue::new(None),
         due_while_hidden: StoredValue::new(false),
     };
@@ -233,10 +192,10 @@ pub fn use_job_polling(target: JobTarget) -> JobPolling {
 
     poller.run();
     JobPolling {
-        observation: poller.observation.read_only(),
-        verdict: poller.verdict.read_only(),
+        observation: Memo::new(move |_| state.with(|s| s.observation().clone())).into(),
+        verdict: Memo::new(move |_| state.with(|s| s.verdict().clone())).into(),
         problem: poller.problem.read_only(),
-        announcement: poller.announcement.read_only(),
+        announcement: Memo::new(move |_| state.with(|s| s.announcement().to_owned())).into(),
         check_again: Callback::new(move |()| poller.restart()),
     }
 }
