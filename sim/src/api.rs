@@ -15,7 +15,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::auth::{basic_credentials, find_user, BasicCredentials, Caller};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::Sim;
-use crate::{authorities, certificates, enrollment, jobs, sso, stores, ApiFlavor};
+use crate::{
+    authorities, certificates, enrollment, jobs, retrieval, revocation, sso, stores, workflow,
+    ApiFlavor,
+};
 
 const REQUESTED_WITH: HeaderName = HeaderName::from_static("x-keyfactor-requested-with");
 const PRODUCT_VERSION: HeaderName = HeaderName::from_static("x-keyfactor-product-version");
@@ -45,6 +48,15 @@ const ENDPOINTS: &[&str] = &[
     "GET /Agents",
     "GET /OrchestratorJobs/ScheduledJobs",
     "GET /OrchestratorJobs/JobHistory",
+    "POST /Certificates/Download",
+    "POST /Certificates/Recover",
+    "POST /Certificates/Revoke",
+    "GET /Certificates/{id}/History",
+    "GET /Workflow/Certificates/Pending",
+    "GET /Workflow/Certificates/Denied",
+    "GET /Workflow/Certificates/{id}",
+    "POST /Workflow/Certificates/Approve",
+    "POST /Workflow/Certificates/Deny",
 ];
 
 /// Only in the v25 flavour (the v10 server answers 404).
@@ -83,7 +95,16 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/CertificateStoreTypes", get(stores::store_types))
         .route("/Agents", get(stores::agents))
         .route("/OrchestratorJobs/ScheduledJobs", get(jobs::scheduled_jobs))
-        .route("/OrchestratorJobs/JobHistory", get(jobs::job_history));
+        .route("/OrchestratorJobs/JobHistory", get(jobs::job_history))
+        .route("/Certificates/Download", post(retrieval::download))
+        .route("/Certificates/Recover", post(retrieval::recover))
+        .route("/Certificates/Revoke", post(revocation::revoke))
+        .route("/Certificates/{id}/History", get(revocation::history))
+        .route("/Workflow/Certificates/Pending", get(workflow::pending))
+        .route("/Workflow/Certificates/Denied", get(workflow::denied))
+        .route("/Workflow/Certificates/{id}", get(workflow::details))
+        .route("/Workflow/Certificates/Approve", post(workflow::approve))
+        .route("/Workflow/Certificates/Deny", post(workflow::deny));
     if flavour == ApiFlavor::V25 {
         routes = routes.route("/EnrollmentPatterns", get(authorities::enrollment_patterns));
     }

@@ -88,6 +88,16 @@ impl JsonBody {
         Ok(self.string(name)?.filter(|s| !s.trim().is_empty()))
     }
 
+    pub fn bool(&self, name: &str) -> ApiResult<Option<bool>> {
+        self.get(name)
+            .map(|value| {
+                value
+                    .as_bool()
+                    .ok_or_else(|| conversion_error(name, "System.Boolean"))
+            })
+            .transpose()
+    }
+
     pub fn date_time(&self, name: &str) -> ApiResult<Option<Timestamp>> {
         self.get(name)
             .map(|value| {

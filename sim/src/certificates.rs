@@ -238,7 +238,7 @@ fn render(
         "KeyTypeString": c.key.key_type_name(),
         "RevocationEffDate": c.revocation.as_ref().map(|r| iso(r.date)),
         "RevocationReason": c.revocation.as_ref().map(|r| r.reason),
-        "RevocationComment": c.revocation.as_ref().map(|r| r.comment),
+        "RevocationComment": c.revocation.as_ref().map(|r| r.comment.as_str()),
         "CertificateAuthorityId": c.ca_id,
         "CertificateAuthorityName": ca.map(|ca| ca.qualified_name()),
         "TemplateName": template.map(|t| t.display_name),

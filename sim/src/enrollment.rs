@@ -15,8 +15,8 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{self, Effect, JobType};
 use crate::listing::QueryParams;
 use crate::model::{
-    subject_for, Certificate, CertificateSpec, IssuancePolicy, KeyAlgorithm, Template, Timestamp,
-    World,
+    subject_for, Certificate, CertificateRequest, CertificateSpec, IssuancePolicy, KeyAlgorithm,
+    RequestState, Template, Timestamp, World,
 };
 use crate::permissions::{Permission, Scope};
 use crate::state::{Sim, SimState};
@@ -297,6 +297,7 @@ pub async fn renew(
     let template_name = template.short_name;
     let spec = renewed_spec(world, certificate, ca_id, template, now);
     let subject = certificate.subject_dn.clone();
+    let old_id = certificate.id;
     let state = &mut *state;
     let refused = |disposition: &str, message: String, request_id: i32| {
         json!({
@@ -321,6 +322,17 @@ pub async fn renew(
                     request_id,
                 )
             } else {
+                state.world.requests.push(CertificateRequest {
+                    id: request_id,
+                    ca_request_id: request_id % 10_000 + 1_000,
+                    spec: spec.clone(),
+                    submitted: now,
+                    submitted_by: caller.account(),
+                    renews: Some(old_id),
+                    state: RequestState::Pending,
+                    comment: None,
+                    certificate_id: None,
+                });
                 refused(
                     "PENDING",
                     format!("Taken Under Submission: template {template_name} requires approval by a certificate manager."),
@@ -331,6 +343,13 @@ pub async fn renew(
         IssuancePolicy::Issue => {
             let retained = spec.archived_key;
             let id = state.world.add_certificate(&mut state.rng, spec);
+            state.world.record(
+                old_id,
+                now,
+                caller.account(),
+                "Renewed",
+                format!("Renewed as certificate {id}"),
+            );
             let password = ids::pfx_password(&mut state.rng);
             let issued = state
                 .world

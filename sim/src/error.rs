@@ -21,6 +21,12 @@ pub enum ErrorCode {
     InvalidStoreRequest,
     NotFound,
     Forbidden,
+    /// Recover: Command holds no private key for the certificate (recorded, 25.4.1).
+    NoPrivateKey,
+    /// Download/Recover: no `X-CertificateFormat` header (recorded).
+    FormatMissing,
+    /// Download/Recover: `X-CertificateFormat` names no format the endpoint offers (recorded).
+    FormatInvalid,
 }
 
 impl ErrorCode {
@@ -33,6 +39,9 @@ impl ErrorCode {
             ErrorCode::InvalidStoreRequest => "0xA0150004",
             ErrorCode::NotFound => "0xA0060001",
             ErrorCode::Forbidden => "0xA0130001",
+            ErrorCode::NoPrivateKey => "0xA0110002",
+            ErrorCode::FormatMissing => "0xA0110007",
+            ErrorCode::FormatInvalid => "0xA0110008",
         }
     }
 }

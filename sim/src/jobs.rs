@@ -378,6 +378,35 @@ fn apply(world: &mut World, rng: &mut impl Rng, job: &Job, now: Timestamp) {
                 store_id: job.store_id.clone(),
                 alias: alias.clone(),
             };
+            let place = format!("{}: {} (alias {alias})", job.client_machine, job.store_path);
+            let removed: Vec<i32> = world
+                .certificates
+                .iter()
+                .filter(|c| {
+                    c.id != *certificate_id
+                        && c.locations.iter().any(|l| {
+                            l.store_id == job.store_id
+                                && (Some(c.id) == *replaces || l.alias == *alias)
+                        })
+                })
+                .map(|c| c.id)
+                .collect();
+            world.record(
+                *certificate_id,
+                now,
+                job.agent_machine.clone(),
+                "Added to Certificate Store",
+                place.clone(),
+            );
+            for id in removed {
+                world.record(
+                    id,
+                    now,
+                    job.agent_machine.clone(),
+                    "Removed from Certificate Store",
+                    place.clone(),
+                );
+            }
             for certificate in &mut world.certificates {
                 if certificate.id == *certificate_id {
                     if !certificate.locations.contains(&location) {

@@ -4,17 +4,19 @@
 //!
 //! # Seeded accounts (`DEMO_USERS`) and what they may do (`permissions.rs`)
 //! As in Command, security roles hold permissions either globally or per certificate collection (a saved
-//! certificate search); users hold roles. The five operations whose spec takes `collectionId`
+//! certificate search); users hold roles. The operations whose spec takes `collectionId`
 //! (`GET /Certificates`, `GET /Certificates/{id}`, `GET /Enrollment/AvailableRenewal/Id|Thumbprint/…`,
-//! `POST /Enrollment/Renew`) count only global permissions without it; with it, global ones and those on
+//! `POST /Enrollment/Renew`, `POST /Certificates/Download`, `POST /Certificates/Recover`,
+//! `GET /Certificates/{id}/History`, and `POST /Certificates/Revoke` with `CollectionId` in its body)
+//! count only global permissions without it; with it, global ones and those on
 //! that collection, and they reach only its certificates (a search is cut down to them, another
 //! certificate → 403, for every caller); unknown collection → 404, not an integer → 400.
 //!
 //! | Basic user (`Authorization: Basic base64("KEYEXAMPLE\\user:password")`) | password | roles | may |
 //! |---|---|---|---|
-//! | `KEYEXAMPLE\alice` | `alice-demo` | Application Owners: Certificates - Read, Enroll PFX and Store Schedule on collection 3 only | within collection 3 only (`collectionId=3`: open the portal with `?collection=3` or set `collection_id: 3` in config.json): read, renew and Replace (in the stores that hold them; Replace takes no `collectionId`, the certificate must be in collection 3) her certificates; bob's 12 → 403; without `collectionId` the five operations → 403; no Deploy/Reenrollment |
-//! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | PKI Help Desk: everything, globally | everything, with or without a collection |
-//! | `KEYEXAMPLE\auditor` | `auditor-demo` | Auditors: Certificates - Read, globally | read everything; every POST → 403 |
+//! | `KEYEXAMPLE\alice` | `alice-demo` | Application Owners: Certificates - Read, Enroll PFX, Store Schedule, Certificates - Recover Private Key and Certificates - Revoke on collection 3 only | within collection 3 only (`collectionId=3`: open the portal with `?collection=3` or set `collection_id: 3` in config.json): read, renew and Replace (in the stores that hold them; Replace takes no `collectionId`, the certificate must be in collection 3) her certificates, download them, recover their PFX (where Command holds the key), revoke them (`CollectionId: 3` in the Revoke body), read their history; bob's 12 → 403; without `collectionId` the operations that take it → 403; no Deploy/Reenrollment; sees only her own certificate requests (`/Workflow/Certificates/Pending`, `/Denied`), may not approve or deny (403) |
+//! | `KEYEXAMPLE\helpdesk` | `helpdesk-demo` | PKI Help Desk: everything, globally (also Recover, Revoke, Certificate Enrollment - Approve Requests) | everything, with or without a collection; sees every certificate request, approves and denies them |
+//! | `KEYEXAMPLE\auditor` | `auditor-demo` | Auditors: Certificates - Read, globally | read everything, download any certificate and chain, read any history and every certificate request; every other POST (Recover, Revoke, Approve, Deny, Renew, …) → 403 |
 //!
 //! Collections: 1 "Web server certificates" (`TemplateShortName -eq "WebServer"`), 3 "Web applications
 //! (alice)" (`RequesterName -eq "KEYEXAMPLE\alice"`: certificates 1–11, 13, 14 and alice's generated
@@ -33,7 +35,7 @@
 //! | 2 | api.eu.keyexample.com | WebServer2y on CorpIssuingCA2 | seeded PFX only (v10 `1`, v25 `5` = PFX+CSR); 20 days; JKS store |
 //! | 3 | legacy-app.keyexample.com | LegacyWebServer (deleted template) | AvailableRenewal `0` |
 //! | 4 | old-portal.keyexample.com | WebServer, **revoked** | AvailableRenewal `0`; hidden unless `IncludeRevoked` |
-//! | 5 | signing.build.keyexample.com | CodeSigning | Renew → `PENDING` (requires approval) |
+//! | 5 | signing.build.keyexample.com | CodeSigning | Renew → `PENDING` (requires approval): listed in `GET /Workflow/Certificates/Pending`, the help desk approves (certificate issued under the request id) or denies it; no stores, no retained key (Recover → 400) |
 //! | 6 | partner-portal.keyexample.com | RestrictedServer | Renew → `DENIED` (policy module) |
 //! | 7 | app01.eu.keyexample.com | WebServer | in `/opt/app/readonly/tls.pem` → jobs **fail** (Result 4) |
 //! | 8 | lb01.us.keyexample.com | WebServer | in `/etc/haproxy/legacy/haproxy.pem` → jobs **warn** (Result 3) |
@@ -60,6 +62,22 @@
 //! Job types are named after the store type when recorded (`PEMReenrollment`, `IISUManagement`,
 //! `JKSInventory`), bare (`Reenrollment`) in spec mode.
 //! `POST /__sim/seed/hostile` turns every displayed string into a script/markup payload (see `hostile.rs`).
+//!
+//! # Getting certificates out, requests waiting for approval, revocation, history
+//! | endpoint | needs | answers |
+//! |---|---|---|
+//! | `POST /Certificates/Download` | Certificates - Read (on the certificate, `collectionId`) | header `X-CertificateFormat` `PEM`, `DER` or `P7B` (any case; missing → 400 `0xA0110007`, other → 400 `0xA0110008` `The format 'X' is invalid.`); body `{CertID}` or `{Thumbprint}` or `{SerialNumber, IssuerDN}`, `IncludeChain` → `{"Content": base64}`: PEM text (leaf, then the issuing CA), DER (leaf only) or a PKCS#7 stand-in |
+//! | `POST /Certificates/Recover` | Read + Certificates - Recover Private Key | header `X-CertificateFormat` `PFX` or `PEM` (errors as Download); body as Download plus required `Password` → `{"PFX": base64, "FileName": "<CN>.pfx"}`; no key held by Command (every certificate with `ArchivedKey` false, e.g. 2, 3, 5, 6) → 400 `0xA0110002` `No private key could be found for the given certificate.` |
+//! | `POST /Certificates/Revoke` | Read + Certificates - Revoke (`CollectionId` in the body scopes it) | body `{CertificateIds, Reason (spec enum; -1 removes a hold), Comment, EffectiveDate}` → `{"RevokedIds": [...], "SuspendedCerts": []}`; all or nothing; already revoked → 400 |
+//! | `GET /Certificates/{id}/History` | Read on the certificate (`collectionId`) | `[{Id, OperationStart, OperationEnd, Username, Comment, Action}]` newest first (`query.*` paging on v10): `Issued`, `Renewed`, `Approved`, `Added to Certificate Store` / `Removed from Certificate Store` (by a job, `Username` = its orchestrator), `Revoked`, `Removed from Hold` |
+//! | `GET /Workflow/Certificates/Pending`, `/Denied` | Read anywhere; global readers see every request, others their own | `CertificateRequestModel` rows (`pagedQuery.*` on v10): `Id` = Renew's `KeyfactorRequestId`, `State` 1 Pending / 2 Issued / 3 Denied (the simulator's reading of the spec's bare enum) with `StateString` |
+//! | `GET /Workflow/Certificates/{id}` | as the lists | `CertificateRequestDetailsModel`: plus `DenialComment`, `KeyLength`, `Curve`, `SANs`, `CertStores` (where the renewed certificate is) |
+//! | `POST /Workflow/Certificates/Approve`, `/Deny` | Certificate Enrollment - Approve Requests (the simulator's name; help desk only) | Approve body `[ids]`, Deny body `{Comment (required), CertificateRequestIds}` → `{Failures, Denials, Successes}` of `ProcessedCertificateRequest`; a request not pending (or unknown) lands in `Failures`. Approving issues the certificate under the request's id (so `Replace` with `RequestId` works) |
+//!
+//! Renew of certificate 5 (CodeSigning) files a pending request. The v25 excerpt has none of these
+//! paths; both flavours serve them as the v10 spec reads. The simulator has no real X.509: the
+//! certificate bytes are the stand-in whose SHA-1 is the thumbprint, CA certificates and PKCS#7/PFX
+//! are deterministic stand-ins (see `retrieval.rs`).
 //!
 //! # Wire shapes (`--wire recorded|spec`, [`WireShape`])
 //! By default the answers have the shapes recorded from real Command 10.3 / 25.4.1 / 25.5.1 servers
@@ -91,12 +109,15 @@ mod model;
 mod permissions;
 mod query;
 mod request_log;
+mod retrieval;
+mod revocation;
 mod seed;
 mod server;
 mod sso;
 mod state;
 mod static_files;
 mod stores;
+mod workflow;
 
 use std::future::Future;
 use std::io;

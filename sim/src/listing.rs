@@ -26,6 +26,10 @@ pub enum Prefix {
     StoreTypes,
     /// `certificateStoreQuery.` — CertificateStores.
     Stores,
+    /// `pagedQuery.` — Workflow/Certificates/Pending and /Denied.
+    PagedQuery,
+    /// `query.` — Certificates/{id}/History.
+    Query,
 }
 
 impl Prefix {
@@ -35,6 +39,8 @@ impl Prefix {
             Prefix::Templates => "sq.",
             Prefix::StoreTypes => "cstquery.",
             Prefix::Stores => "certificateStoreQuery.",
+            Prefix::PagedQuery => "pagedQuery.",
+            Prefix::Query => "query.",
         }
     }
 }

@@ -145,7 +145,48 @@ pub struct Revocation {
     pub date: Timestamp,
     /// `RevocationReason` code (1 key compromise, 4 superseded, 5 cessation of operation).
     pub reason: i32,
-    pub comment: &'static str,
+    pub comment: String,
+}
+
+/// One row of `GET /Certificates/{id}/History` (`Models.PKI.CertificateOperation`).
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub certificate_id: i32,
+    pub at: Timestamp,
+    /// `DOMAIN\user`, or the orchestrator's machine for what a job did.
+    pub username: String,
+    pub action: &'static str,
+    pub comment: String,
+}
+
+/// Where a certificate request waiting for approval stands (`CertificateRequestModel.State`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestState {
+    Pending,
+    Issued,
+    Denied,
+}
+
+/// A request the CA took under submission (Renew of an approval template), kept for the
+/// `/Workflow/Certificates/…` endpoints; approving it issues `spec` under this request id.
+#[derive(Clone, Debug)]
+pub struct CertificateRequest {
+    /// `KeyfactorRequestId` (`Id` in the workflow models).
+    pub id: i32,
+    /// The CA's own request number (`CARequestId`).
+    pub ca_request_id: i32,
+    pub spec: CertificateSpec,
+    pub submitted: Timestamp,
+    /// Who asked (`DOMAIN\user`), which may differ from the certificate's requester.
+    pub submitted_by: String,
+    /// The certificate renewed, when the request came from `POST /Enrollment/Renew`.
+    pub renews: Option<i32>,
+    pub state: RequestState,
+    /// The approver's or denier's comment.
+    pub comment: Option<String>,
+    /// The certificate issued on approval.
+    pub certificate_id: Option<i32>,
 }
 
 /// A certificate installed in a store under an alias.
@@ -316,15 +357,27 @@ pub struct World {
     pub next_certificate_id: i32,
     pub next_request_id: i32,
     pub next_job_history_id: i64,
+    /// Certificate history rows, oldest first.
+    pub history: Vec<HistoryEntry>,
+    pub next_history_id: i64,
+    /// Certificate requests taken under submission (pending, then issued or denied).
+    pub requests: Vec<CertificateRequest>,
 }
 
 impl World {
     /// Mints a certificate (new id, request id, serial, encoding, thumbprint = SHA-1 of the encoding).
     pub fn add_certificate(&mut self, rng: &mut impl Rng, spec: CertificateSpec) -> i32 {
-        let id = self.next_certificate_id;
-        self.next_certificate_id += 1;
         let request_id = self.next_request_id;
         self.next_request_id += 1;
+        self.issue(rng, spec, request_id)
+    }
+
+    /// Mints a certificate for an existing request id (an approved pending request).
+    pub fn issue(&mut self, rng: &mut impl Rng, spec: CertificateSpec, request_id: i32) -> i32 {
+        let id = self.next_certificate_id;
+        self.next_certificate_id += 1;
+        let issued_at = spec.not_before;
+        let requester = spec.requester.clone();
         // A DER SEQUENCE header followed by filler: enough to look like a certificate to a human.
         let mut content = vec![0x30, 0x82, 0x04, 0xB6];
         content.extend((0..280).map(|_| rng.random::<u8>()));
@@ -351,7 +404,35 @@ impl World {
             metadata: spec.metadata,
             content,
         });
+        self.record(
+            id,
+            issued_at,
+            requester,
+            "Issued",
+            format!("Request {request_id}"),
+        );
         id
+    }
+
+    /// Adds a row to a certificate's history.
+    pub fn record(
+        &mut self,
+        certificate_id: i32,
+        at: Timestamp,
+        username: String,
+        action: &'static str,
+        comment: String,
+    ) {
+        let id = self.next_history_id;
+        self.next_history_id += 1;
+        self.history.push(HistoryEntry {
+            id,
+            certificate_id,
+            at,
+            username,
+            action,
+            comment,
+        });
     }
 
     pub fn certificate(&self, id: i32) -> Option<&Certificate> {

@@ -2,7 +2,9 @@
 //! certificate collection** (a saved certificate search with an id), and demo users hold roles.
 //!
 //! A certificate operation whose spec takes `collectionId` (`GET /Certificates`, `GET /Certificates/{id}`,
-//! `GET /Enrollment/AvailableRenewal/…`, `POST /Enrollment/Renew`) is asked either globally (no
+//! `GET /Enrollment/AvailableRenewal/…`, `POST /Enrollment/Renew`, `POST /Certificates/Download`,
+//! `POST /Certificates/Recover`, `GET /Certificates/{id}/History`; `POST /Certificates/Revoke` has it as
+//! `CollectionId` in its body) is asked either globally (no
 //! `collectionId`, or `0`) or within one collection. Globally only global permissions count, so a user
 //! whose certificate permissions are all collection-scoped is refused (403) unless the request names the
 //! collection. Within a collection, the caller's global permissions and those on that collection count,
@@ -33,6 +35,13 @@ pub enum Permission {
     StoresSchedule,
     /// Store changes such as scheduling a reenrollment.
     StoresModify,
+    /// `POST /Certificates/Recover`: the PFX with the private key Command holds.
+    CertificatesRecover,
+    /// `POST /Certificates/Revoke`.
+    CertificatesRevoke,
+    /// Approve or deny certificate requests waiting for approval (`/Workflow/Certificates/…`). The
+    /// name is the simulator's: no recording or spec names the permission these endpoints check.
+    ApproveRequests,
 }
 
 impl Permission {
@@ -44,6 +53,9 @@ impl Permission {
             Permission::EnrollCsr => "Certificate Enrollment - Enroll CSR",
             Permission::StoresSchedule => "Certificate Store Management - Schedule",
             Permission::StoresModify => "Certificate Store Management - Modify",
+            Permission::CertificatesRecover => "Certificates - Recover Private Key",
+            Permission::CertificatesRevoke => "Certificates - Revoke",
+            Permission::ApproveRequests => "Certificate Enrollment - Approve Requests",
         }
     }
 }
@@ -138,6 +150,8 @@ pub const SECURITY_ROLES: &[SecurityRole] = &[
                 Permission::CertificatesRead,
                 Permission::EnrollPfx,
                 Permission::StoresSchedule,
+                Permission::CertificatesRecover,
+                Permission::CertificatesRevoke,
             ],
         )],
     },
@@ -149,6 +163,9 @@ pub const SECURITY_ROLES: &[SecurityRole] = &[
             Permission::EnrollCsr,
             Permission::StoresSchedule,
             Permission::StoresModify,
+            Permission::CertificatesRecover,
+            Permission::CertificatesRevoke,
+            Permission::ApproveRequests,
         ],
         per_collection: &[],
     },

@@ -621,6 +621,9 @@ pub fn generate(seed: u64, anchor: Timestamp) -> World {
         next_certificate_id: 1,
         next_request_id: 10_412,
         next_job_history_id: 48_210,
+        history: Vec::new(),
+        next_history_id: 1,
+        requests: Vec::new(),
     };
     for showcase in &SHOWCASE {
         add_showcase(&mut world, &mut rng, showcase);
@@ -723,8 +726,15 @@ fn revoke(world: &mut World, id: i32, date: Timestamp, reason: i32, comment: &'s
         certificate.revocation = Some(Revocation {
             date,
             reason,
-            comment,
+            comment: comment.to_owned(),
         });
+        world.record(
+            id,
+            date,
+            format!("{DOMAIN}\\helpdesk"),
+            "Revoked",
+            comment.to_owned(),
+        );
     }
 }
 

@@ -1,0 +1,271 @@
+//! Getting a certificate out of Command: `POST /Certificates/Download` (the certificate, optionally
+//! with its chain, as PEM, DER or PKCS#7) and `POST /Certificates/Recover` (with the private key
+//! Command holds, as a password-protected PFX or PEM).
+//!
+//! The simulator has no real X.509: the "DER" is each certificate's stand-in encoding (whose SHA-1
+//! is its thumbprint) and each CA's is a deterministic stand-in too; PEM wraps those bytes in the
+//! usual armour, PKCS#7 and PFX are opaque stand-ins (a DER SEQUENCE header and the parts). Every
+//! shape on the wire (`Content` / `PFX` + `FileName`, base64) is as the v10 spec reads; no recording
+//! of a success exists, only of the 400s (`errors-400-certificates-recover-format__…json`), which
+//! the recorded wire mode writes with `\u0027` like every error body.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query as UrlQuery, State};
+use axum::http::HeaderMap;
+use axum::{Extension, Json};
+use base64::Engine;
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::enrollment::certificate_not_found;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::listing::QueryParams;
+use crate::model::{Certificate, CertificateAuthority, World};
+use crate::permissions::{Permission, Scope};
+use crate::state::Sim;
+
+/// The header both endpoints read the format from (`x-certificateformat` in the spec).
+pub const FORMAT_HEADER: &str = "x-certificateformat";
+
+/// What `X-CertificateFormat` may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Pem,
+    Der,
+    P7b,
+    Pfx,
+}
+
+impl Format {
+    fn parse(headers: &HeaderMap, allowed: &[Format]) -> ApiResult<Format> {
+        let raw = headers
+            .get(FORMAT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    ErrorCode::FormatMissing,
+                    "You must supply a certificate format in the 'X-CertificateFormat' header of the request.",
+                )
+            })?;
+        let format = match raw.to_ascii_uppercase().as_str() {
+            "PEM" => Some(Format::Pem),
+            "DER" => Some(Format::Der),
+            "P7B" => Some(Format::P7b),
+            "PFX" => Some(Format::Pfx),
+            _ => None,
+        };
+        format.filter(|f| allowed.contains(f)).ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::FormatInvalid,
+                format!("The format '{raw}' is invalid."),
+            )
+        })
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(ErrorCode::MalformedRequest, message)
+}
+
+/// The certificate a Download/Recover body names: `CertID`, else `Thumbprint`, else `SerialNumber`
+/// with `IssuerDN` (a serial number is unique only per CA).
+fn certificate_named<'w>(world: &'w World, body: &JsonBody) -> ApiResult<&'w Certificate> {
+    if let Some(id) = body.int("CertID")?.filter(|id| *id != 0) {
+        return i32::try_from(id)
+            .ok()
+            .and_then(|id| world.certificate(id))
+            .ok_or_else(|| certificate_not_found(&id.to_string()));
+    }
+    if let Some(thumbprint) = body.text("Thumbprint")? {
+        return world
+            .certificate_by_thumbprint(&thumbprint)
+            .ok_or_else(|| certificate_not_found(&thumbprint));
+    }
+    match (body.text("SerialNumber")?, body.text("IssuerDN")?) {
+        (Some(serial), Some(issuer)) => {
+            let compact = |dn: &str| dn.replace(", ", ",").to_ascii_lowercase();
+            world
+                .certificates
+                .iter()
+                .find(|c| {
+                    c.serial_number.eq_ignore_ascii_case(serial.trim())
+                        && world
+                            .authority(c.ca_id)
+                            .is_some_and(|ca| compact(ca.issuer_dn) == compact(&issuer))
+                })
+                .ok_or_else(|| certificate_not_found(&serial))
+        }
+        (Some(_), None) => Err(bad_request(
+            "IssuerDN is required with SerialNumber: serial numbers are unique only per certificate authority.",
+        )),
+        _ => Err(bad_request(
+            "At least one of CertID, Thumbprint, or SerialNumber and IssuerDN must be provided.",
+        )),
+    }
+}
+
+/// The stand-in encoding of a CA's certificate: deterministic from its name.
+fn authority_der(ca: &CertificateAuthority) -> Vec<u8> {
+    let mut der = vec![0x30, 0x82, 0x03, 0x9A];
+    let mut block = Sha1::digest(ca.qualified_name().as_bytes()).to_vec();
+    while der.len() < 260 {
+        der.extend_from_slice(&block);
+        block = Sha1::digest(&block).to_vec();
+    }
+    der
+}
+
+/// The certificate's encoding, then (with `chain`) its issuing CA's.
+fn encodings(world: &World, certificate: &Certificate, chain: bool) -> Vec<Vec<u8>> {
+    let mut parts = vec![certificate.content.clone()];
+    if chain {
+        parts.extend(world.authority(certificate.ca_id).map(authority_der));
+    }
+    parts
+}
+
+fn pem_block(label: &str, der: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(64)
+        .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
+}
+
+/// An opaque container: a DER SEQUENCE header, a tag, then every part (PKCS#7, PFX stand-ins).
+fn container(tag: &[u8], parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = vec![0x30, 0x82, 0x00, 0x00];
+    out.extend_from_slice(tag);
+    for part in parts {
+        out.extend_from_slice(part);
+    }
+    let length = u16::try_from(out.len() - 4).unwrap_or(u16::MAX);
+    out[2..4].copy_from_slice(&length.to_be_bytes());
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The scope (`collectionId`) and the certificate, once the caller may read it there.
+fn readable<'w>(
+    caller: &Caller,
+    params: &QueryParams,
+    world: &'w World,
+    body: &JsonBody,
+    now: crate::model::Timestamp,
+) -> ApiResult<(Scope, &'w Certificate)> {
+    let scope = Scope::from_params(params)?;
+    let certificate = certificate_named(world, body)?;
+    caller.require_read(scope, certificate, world, now)?;
+    Ok((scope, certificate))
+}
+
+/// `POST /Certificates/Download` (`collectionId`; `X-CertificateFormat`: PEM, DER or P7B). Body
+/// `{CertID | Thumbprint | SerialNumber+IssuerDN, IncludeChain}` → `{"Content": base64}`: the PEM
+/// text (leaf first, then the issuing CA with `IncludeChain`), the leaf's DER (DER ignores
+/// `IncludeChain`), or a PKCS#7 holding the leaf (and the CA). Needs `Certificates - Read`.
+pub async fn download(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let params = QueryParams(params);
+    caller.require(
+        &[Permission::CertificatesRead],
+        Scope::from_params(&params)?,
+    )?;
+    let format = Format::parse(&headers, &[Format::Pem, Format::Der, Format::P7b])?;
+    let body = JsonBody::parse(&headers, &bytes)?;
+    let chain = body.bool("IncludeChain")?.unwrap_or(false);
+    let state = sim.settled();
+    let (_, certificate) = readable(&caller, &params, &state.world, &body, state.now())?;
+    let parts = encodings(&state.world, certificate, chain && format != Format::Der);
+    let content = match format {
+        Format::Pem => parts
+            .iter()
+            .map(|der| pem_block("CERTIFICATE", der))
+            .collect::<String>()
+            .into_bytes(),
+        Format::Der => parts[0].clone(),
+        _ => container(
+            &[
+                0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02,
+            ],
+            &parts,
+        ),
+    };
+    Ok(Json(json!({ "Content": base64(&content) })))
+}
+
+/// `POST /Certificates/Recover` (`collectionId`; `X-CertificateFormat`: PFX or PEM). Body
+/// `{Password (required), CertID | Thumbprint | SerialNumber+IssuerDN, IncludeChain}` →
+/// `{"PFX": base64, "FileName": "<CN>.pfx|.pem"}`. Needs `Certificates - Read` and `Certificates -
+/// Recover Private Key`; 400 `0xA0110002` when Command holds no private key for it.
+pub async fn recover(
+    State(sim): State<Arc<Sim>>,
+    Extension(caller): Extension<Caller>,
+    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let params = QueryParams(params);
+    caller.require(
+        &[
+            Permission::CertificatesRead,
+            Permission::CertificatesRecover,
+        ],
+        Scope::from_params(&params)?,
+    )?;
+    let format = Format::parse(&headers, &[Format::Pfx, Format::Pem])?;
+    let body = JsonBody::parse(&headers, &bytes)?;
+    let password = body
+        .string("Password")?
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| bad_request("The Password field is required."))?;
+    let chain = body.bool("IncludeChain")?.unwrap_or(false);
+    let state = sim.settled();
+    let (_, certificate) = readable(&caller, &params, &state.world, &body, state.now())?;
+    if !(certificate.archived_key && certificate.has_private_key) {
+        return Err(ApiError::bad_request(
+            ErrorCode::NoPrivateKey,
+            "No private key could be found for the given certificate.",
+        ));
+    }
+    // The stand-in key: derived from the certificate and the password, never the password itself.
+    let mut key_material = Sha1::digest(&certificate.content).to_vec();
+    key_material.extend_from_slice(&Sha1::digest(password.as_bytes()));
+    let key = container(&[0x02, 0x01, 0x00], &[key_material]);
+    let parts = encodings(&state.world, certificate, chain);
+    let file_stem = certificate.common_name.replace(['*', '/', '\\'], "_");
+    let (content, extension) = match format {
+        Format::Pem => {
+            let mut text = pem_block("ENCRYPTED PRIVATE KEY", &key);
+            text.extend(parts.iter().map(|der| pem_block("CERTIFICATE", der)));
+            (text.into_bytes(), "pem")
+        }
+        _ => {
+            let mut all = vec![key];
+            all.extend(parts);
+            (container(&[0x02, 0x01, 0x03], &all), "pfx")
+        }
+    };
+    Ok(Json(json!({
+        "PFX": base64(&content),
+        "FileName": format!("{file_stem}.{extension}"),
+    })))
+}

@@ -1,0 +1,673 @@
+//! Issue 18's endpoints: Download, Recover, Revoke, History and the certificate-request workflow.
+
+mod common;
+
+use base64::Engine;
+use common::{basic, now_iso, TestSim};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+fn decode(text: &Value) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_str().expect("base64 string"))
+        .expect("base64")
+}
+
+trait Formats {
+    /// A POST with `X-CertificateFormat` (or none).
+    async fn post_format(
+        &self,
+        user: &str,
+        path: &str,
+        format: Option<&str>,
+        body: Value,
+    ) -> common::Reply;
+}
+
+impl Formats for TestSim {
+    async fn post_format(
+        &self,
+        user: &str,
+        path: &str,
+        format: Option<&str>,
+        body: Value,
+    ) -> common::Reply {
+        let authorization = basic(user);
+        let mut headers = vec![
+            ("x-keyfactor-requested-with", "APIClient"),
+            ("authorization", authorization.as_str()),
+        ];
+        if let Some(format) = format {
+            headers.push(("x-certificateformat", format));
+        }
+        self.raw(
+            Method::POST,
+            &format!("/KeyfactorAPI{path}"),
+            &headers,
+            Some(body),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn download_pem_holds_the_certificate_then_its_chain() {
+    for sim in [TestSim::v10().await, TestSim::v25_spec().await] {
+        let one = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Download",
+                Some("PEM"),
+                json!({ "CertID": 1 }),
+            )
+            .await;
+        assert_eq!(one.status, StatusCode::OK, "{}", one.text);
+        let pem = String::from_utf8(decode(&one.json()["Content"])).expect("PEM text");
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 1);
+        let chain = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Download",
+                Some("pem"),
+                json!({ "CertID": 1, "IncludeChain": true }),
+            )
+            .await;
+        let pem = String::from_utf8(decode(&chain.json()["Content"])).expect("PEM text");
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 2);
+        assert_eq!(pem.matches("-----END CERTIFICATE-----").count(), 2);
+        // The leaf comes first and is the certificate whose SHA-1 is its thumbprint.
+        let first = pem
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("-----"))
+            .collect::<String>();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(first)
+            .expect("base64");
+        let thumbprint = sim.get("helpdesk", "/Certificates/1").await.json()["Thumbprint"].clone();
+        use sha1::Digest;
+        let sha = sha1::Sha1::digest(&der);
+        let hex: String = sha.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(json!(hex), thumbprint);
+    }
+}
+
+#[tokio::test]
+async fn download_by_thumbprint_der_and_p7b() {
+    let sim = TestSim::v10().await;
+    let thumbprint = sim.get("helpdesk", "/Certificates/2").await.json()["Thumbprint"].clone();
+    let der = sim
+        .post_format(
+            "auditor",
+            "/Certificates/Download",
+            Some("DER"),
+            json!({ "Thumbprint": thumbprint, "IncludeChain": true }),
+        )
+        .await;
+    assert_eq!(der.status, StatusCode::OK, "{}", der.text);
+    assert_eq!(decode(&der.json()["Content"])[0], 0x30);
+    let p7b = sim
+        .post_format(
+            "auditor",
+            "/Certificates/Download",
+            Some("P7B"),
+            json!({ "CertID": 2, "IncludeChain": true }),
+        )
+        .await;
+    assert_eq!(p7b.status, StatusCode::OK);
+    assert_eq!(decode(&p7b.json()["Content"])[0], 0x30);
+}
+
+#[tokio::test]
+async fn download_refusals_and_bad_input() {
+    let sim = TestSim::v10().await;
+    // alice without her collection: 403; with it, bob's certificate: 403; her own: 200.
+    let refused = sim
+        .post_format(
+            "alice",
+            "/Certificates/Download",
+            Some("PEM"),
+            json!({ "CertID": 1 }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bobs = sim
+        .post_format(
+            "alice",
+            "/Certificates/Download?collectionId=3",
+            Some("PEM"),
+            json!({ "CertID": 12 }),
+        )
+        .await;
+    assert_eq!(bobs.status, StatusCode::FORBIDDEN);
+    let own = sim
+        .post_format(
+            "alice",
+            "/Certificates/Download?collectionId=3",
+            Some("PEM"),
+            json!({ "CertID": 1 }),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let missing = sim
+        .post_format(
+            "helpdesk",
+            "/Certificates/Download",
+            None,
+            json!({ "CertID": 1 }),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(missing.json()["ErrorCode"], "0xA0110007");
+    // Recorded wire: `'` as `\u0027`, exactly as the recording.
+    assert!(missing.text.contains("\\u0027X-CertificateFormat\\u0027"));
+    let invalid = sim
+        .post_format(
+            "helpdesk",
+            "/Certificates/Download",
+            Some("PFX"),
+            json!({ "CertID": 1 }),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
+    assert_eq!(invalid.json()["ErrorCode"], "0xA0110008");
+    let none = sim
+        .post_format(
+            "helpdesk",
+            "/Certificates/Download",
+            Some("PEM"),
+            json!({ "IncludeChain": true }),
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    let unknown = sim
+        .post_format(
+            "helpdesk",
+            "/Certificates/Download",
+            Some("PEM"),
+            json!({ "CertID": 99999 }),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn recover_gives_a_pfx_when_command_holds_the_key() {
+    let sim = TestSim::v10().await;
+    let pfx = sim
+        .post_format(
+            "alice",
+            "/Certificates/Recover?collectionId=3",
+            Some("PFX"),
+            json!({ "CertID": 1, "Password": "Correct-Horse-1", "IncludeChain": true }),
+        )
+        .await;
+    assert_eq!(pfx.status, StatusCode::OK, "{}", pfx.text);
+    let body = pfx.json();
+    assert_eq!(body["FileName"], "web01.eu.keyexample.com.pfx");
+    let bytes = decode(&body["PFX"]);
+    assert_eq!(bytes[0], 0x30);
+    assert!(!String::from_utf8_lossy(&bytes).contains("Correct-Horse-1"));
+    let pem = sim
+        .post_format(
+            "helpdesk",
+            "/Certificates/Recover",
+            Some("PEM"),
+            json!({ "CertID": 1, "Password": "Correct-Horse-1" }),
+        )
+        .await;
+    assert_eq!(pem.status, StatusCode::OK);
+    let text = String::from_utf8(decode(&pem.json()["PFX"])).expect("PEM");
+    assert!(text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert!(text.contains("-----BEGIN CERTIFICATE-----"));
+}
+
+#[tokio::test]
+async fn recover_refusals_in_both_wire_modes() {
+    for (sim, recorded) in [
+        (TestSim::v10().await, true),
+        (TestSim::v10_spec().await, false),
+    ] {
+        let auditor = sim
+            .post_format(
+                "auditor",
+                "/Certificates/Recover",
+                Some("PFX"),
+                json!({ "CertID": 1, "Password": "x" }),
+            )
+            .await;
+        assert_eq!(auditor.status, StatusCode::FORBIDDEN);
+        assert!(
+            auditor.json()["Message"]
+                .as_str()
+                .unwrap()
+                .contains("Certificates - Recover Private Key"),
+            "{}",
+            auditor.text
+        );
+        // Certificate 2 (CorpIssuingCA2, no key retention): no key held.
+        let no_key = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Recover",
+                Some("PFX"),
+                json!({ "CertID": 2, "Password": "x" }),
+            )
+            .await;
+        assert_eq!(no_key.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            no_key.json(),
+            json!({"ErrorCode":"0xA0110002","Message":"No private key could be found for the given certificate."})
+        );
+        let store = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Recover",
+                Some("STORE"),
+                json!({ "CertID": 1, "Password": "x" }),
+            )
+            .await;
+        assert_eq!(store.status, StatusCode::BAD_REQUEST);
+        let expected = if recorded {
+            r#"{"ErrorCode":"0xA0110008","Message":"The format \u0027STORE\u0027 is invalid."}"#
+        } else {
+            r#"{"ErrorCode":"0xA0110008","Message":"The format 'STORE' is invalid."}"#
+        };
+        assert_eq!(store.text, expected);
+        let missing = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Recover",
+                None,
+                json!({ "CertID": 1, "Password": "x" }),
+            )
+            .await;
+        assert_eq!(missing.json()["ErrorCode"], "0xA0110007");
+        let no_password = sim
+            .post_format(
+                "helpdesk",
+                "/Certificates/Recover",
+                Some("PFX"),
+                json!({ "CertID": 1 }),
+            )
+            .await;
+        assert_eq!(no_password.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn revoke_marks_the_certificate_revoked_and_records_it() {
+    let sim = TestSim::v10().await;
+    let reply = sim
+        .post(
+            "alice",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [8], "Reason": 4, "Comment": "Superseded by 301",
+                    "EffectiveDate": now_iso(), "CollectionId": 3 }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(
+        reply.json(),
+        json!({ "RevokedIds": [8], "SuspendedCerts": [] })
+    );
+    let certificate = sim
+        .get("helpdesk", "/Certificates/8?includeLocations=true")
+        .await
+        .json();
+    assert_eq!(certificate["CertState"], 2);
+    assert_eq!(certificate["RevocationReason"], 4);
+    assert_eq!(certificate["RevocationComment"], "Superseded by 301");
+    let history = sim.get("helpdesk", "/Certificates/8/History").await.json();
+    assert_eq!(history[0]["Action"], "Revoked");
+    assert_eq!(history[0]["Username"], "KEYEXAMPLE\\alice");
+    assert_eq!(history[0]["Comment"], "Superseded by 301");
+    // Once is enough: a second revocation is refused.
+    let again = sim
+        .post(
+            "helpdesk",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [8], "Reason": 4, "Comment": "again" }),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn revoke_refusals_and_bad_input() {
+    let sim = TestSim::v25().await;
+    let auditor = sim
+        .post(
+            "auditor",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [1], "Reason": 4 }),
+        )
+        .await;
+    assert_eq!(auditor.status, StatusCode::FORBIDDEN);
+    assert!(auditor.text.contains("Certificates - Revoke"));
+    // alice: without her collection only global permissions count; bob's 12 is outside it.
+    let global = sim
+        .post(
+            "alice",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [1], "Reason": 4 }),
+        )
+        .await;
+    assert_eq!(global.status, StatusCode::FORBIDDEN);
+    let bobs = sim
+        .post(
+            "alice",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [1, 12], "Reason": 4, "CollectionId": 3 }),
+        )
+        .await;
+    assert_eq!(bobs.status, StatusCode::FORBIDDEN);
+    // All or nothing: certificate 1 was not revoked.
+    let one = sim.get("helpdesk", "/Certificates/1").await.json();
+    assert_eq!(one["CertState"], 1);
+    for body in [
+        json!({ "CertificateIds": [], "Reason": 4 }),
+        json!({ "CertificateIds": [1], "Reason": 7 }),
+        json!({ "CertificateIds": ["one"], "Reason": 4 }),
+        json!({ "CertificateIds": [1], "Reason": 4, "EffectiveDate": "soon" }),
+        json!({ "CertificateIds": [4], "Reason": 4 }),
+    ] {
+        let reply = sim
+            .post("helpdesk", "/Certificates/Revoke", body.clone())
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    let unknown = sim
+        .post(
+            "helpdesk",
+            "/Certificates/Revoke",
+            json!({ "CertificateIds": [99999], "Reason": 4 }),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn history_lists_issue_renewal_and_store_changes_newest_first() {
+    let sim = TestSim::v10().await;
+    let renewed = sim
+        .post(
+            "helpdesk",
+            "/Enrollment/Renew",
+            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
+        )
+        .await
+        .json();
+    let new_id = renewed["KeyfactorId"].as_i64().expect("issued");
+    let replace = sim
+        .post(
+            "helpdesk",
+            "/Enrollment/PFX/Replace",
+            json!({ "ExistingCertificateId": 1, "CertificateId": new_id, "Password": "x" }),
+        )
+        .await;
+    assert_eq!(replace.status, StatusCode::OK, "{}", replace.text);
+    sim.advance(2 * common::JOB_PHASE_MS + 1_000).await;
+    let old = sim.get("helpdesk", "/Certificates/1/History").await;
+    assert_eq!(old.status, StatusCode::OK);
+    let actions: Vec<String> = old
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["Action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions.last().map(String::as_str), Some("Issued"));
+    assert!(actions.contains(&"Renewed".to_owned()), "{actions:?}");
+    assert_eq!(actions[0], "Removed from Certificate Store", "{actions:?}");
+    let row = &old.json()[0];
+    for member in [
+        "Id",
+        "OperationStart",
+        "OperationEnd",
+        "Username",
+        "Comment",
+        "Action",
+    ] {
+        assert!(row.get(member).is_some(), "{member}");
+    }
+    let new = sim
+        .get("helpdesk", &format!("/Certificates/{new_id}/History"))
+        .await
+        .json();
+    assert_eq!(new[0]["Action"], "Added to Certificate Store");
+    // Paging uses `query.*` on v10.
+    let page = sim
+        .get("helpdesk", "/Certificates/1/History?query.returnLimit=1")
+        .await;
+    assert_eq!(page.json().as_array().unwrap().len(), 1);
+    // Seeded revocation of 4 is there too.
+    let four = sim.get("auditor", "/Certificates/4/History").await.json();
+    assert_eq!(four[0]["Action"], "Revoked");
+}
+
+#[tokio::test]
+async fn history_refusals() {
+    let sim = TestSim::v10().await;
+    assert_eq!(
+        sim.get("alice", "/Certificates/1/History").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sim.get("alice", "/Certificates/12/History?collectionId=3")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sim.get("alice", "/Certificates/1/History?collectionId=3")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sim.get("helpdesk", "/Certificates/99999/History")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn renew_codesigning(sim: &TestSim, flavour_v25: bool) -> i64 {
+    let body = if flavour_v25 {
+        json!({ "CertificateId": 5, "Timestamp": now_iso(),
+                "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "EnrollmentPatternId": 5 })
+    } else {
+        json!({ "CertificateId": 5, "Timestamp": now_iso(),
+                "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" })
+    };
+    let reply = sim
+        .post("alice", "/Enrollment/Renew?collectionId=3", body)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let reply = reply.json();
+    assert_eq!(reply["RequestDisposition"], "PENDING", "{reply}");
+    reply["KeyfactorRequestId"].as_i64().expect("request id")
+}
+
+#[tokio::test]
+async fn a_pending_renewal_is_listed_then_approved_then_replaced() {
+    let sim = TestSim::v10().await;
+    let request_id = renew_codesigning(&sim, false).await;
+    for user in ["alice", "helpdesk", "auditor"] {
+        let pending = sim.get(user, "/Workflow/Certificates/Pending").await;
+        assert_eq!(pending.status, StatusCode::OK, "{user}");
+        assert_eq!(pending.ids(), vec![request_id], "{user}");
+    }
+    let row = &sim
+        .get("helpdesk", "/Workflow/Certificates/Pending")
+        .await
+        .json()[0];
+    assert_eq!(row["State"], 1);
+    assert_eq!(row["StateString"], "Pending");
+    assert_eq!(row["CommonName"], "signing.build.keyexample.com");
+    assert_eq!(row["Requester"], "KEYEXAMPLE\\alice");
+    let details = sim
+        .get("alice", &format!("/Workflow/Certificates/{request_id}"))
+        .await;
+    assert_eq!(details.status, StatusCode::OK);
+    assert!(details.json().get("CertStores").is_some());
+    // alice and the auditor may not approve.
+    for user in ["alice", "auditor"] {
+        let refused = sim
+            .post(user, "/Workflow/Certificates/Approve", json!([request_id]))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{user}");
+        assert!(refused.text.contains("Approve Requests"));
+    }
+    let approved = sim
+        .post(
+            "helpdesk",
+            "/Workflow/Certificates/Approve",
+            json!([request_id]),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    let approved = approved.json();
+    assert_eq!(approved["Successes"][0]["KeyfactorRequestId"], request_id);
+    assert_eq!(approved["Failures"], json!([]));
+    // Once: approving again fails for that id.
+    let again = sim
+        .post(
+            "helpdesk",
+            "/Workflow/Certificates/Approve",
+            json!([request_id]),
+        )
+        .await
+        .json();
+    assert_eq!(again["Successes"], json!([]));
+    assert_eq!(again["Failures"][0]["KeyfactorRequestId"], request_id);
+    assert!(sim
+        .get("helpdesk", "/Workflow/Certificates/Pending")
+        .await
+        .ids()
+        .is_empty());
+    // The certificate exists and alice can find it and Replace with its request id.
+    let search = sim
+        .get(
+            "alice",
+            "/Certificates?collectionId=3&pq.queryString=IssuedCN%20-eq%20%22signing.build.keyexample.com%22",
+        )
+        .await;
+    assert_eq!(search.status, StatusCode::OK);
+    assert!(search.ids().len() >= 2, "{}", search.text);
+    let replace = sim
+        .post(
+            "alice",
+            "/Enrollment/PFX/Replace",
+            json!({ "ExistingCertificateId": 5, "RequestId": request_id, "Password": "x" }),
+        )
+        .await;
+    assert_eq!(replace.status, StatusCode::OK, "{}", replace.text);
+}
+
+#[tokio::test]
+async fn a_denied_request_keeps_its_comment_and_bad_input_is_refused() {
+    let sim = TestSim::v25().await;
+    let request_id = renew_codesigning(&sim, true).await;
+    let no_comment = sim
+        .post(
+            "helpdesk",
+            "/Workflow/Certificates/Deny",
+            json!({ "CertificateRequestIds": [request_id] }),
+        )
+        .await;
+    assert_eq!(no_comment.status, StatusCode::BAD_REQUEST);
+    let refused = sim
+        .post(
+            "auditor",
+            "/Workflow/Certificates/Deny",
+            json!({ "CertificateRequestIds": [request_id], "Comment": "no" }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let denied = sim
+        .post(
+            "helpdesk",
+            "/Workflow/Certificates/Deny",
+            json!({ "CertificateRequestIds": [request_id, 424242], "Comment": "Use the new signing CA" }),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::OK, "{}", denied.text);
+    let denied = denied.json();
+    assert_eq!(denied["Denials"][0]["KeyfactorRequestId"], request_id);
+    assert_eq!(denied["Denials"][0]["Comment"], "Use the new signing CA");
+    assert_eq!(denied["Failures"][0]["KeyfactorRequestId"], 424242);
+    let list = sim.get("alice", "/Workflow/Certificates/Denied").await;
+    assert_eq!(list.ids(), vec![request_id]);
+    assert_eq!(list.json()[0]["StateString"], "Denied");
+    let details = sim
+        .get("alice", &format!("/Workflow/Certificates/{request_id}"))
+        .await
+        .json();
+    assert_eq!(details["DenialComment"], "Use the new signing CA");
+    // Approving a denied request fails.
+    let approve = sim
+        .post(
+            "helpdesk",
+            "/Workflow/Certificates/Approve",
+            json!([request_id]),
+        )
+        .await
+        .json();
+    assert_eq!(approve["Failures"][0]["KeyfactorRequestId"], request_id);
+    for body in [json!([]), json!({ "Ids": [1] }), json!(["one"])] {
+        let reply = sim
+            .post("helpdesk", "/Workflow/Certificates/Approve", body.clone())
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    assert_eq!(
+        sim.get("helpdesk", "/Workflow/Certificates/99999")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn other_users_requests_stay_hidden_from_collection_readers() {
+    let sim = TestSim::v10().await;
+    // The help desk renews bob's certificate with the approval template: not alice's request.
+    let reply = sim
+        .post(
+            "helpdesk",
+            "/Enrollment/Renew",
+            json!({ "CertificateId": 12, "Timestamp": now_iso(),
+                    "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" }),
+        )
+        .await
+        .json();
+    let request_id = reply["KeyfactorRequestId"].as_i64().expect("id");
+    assert_eq!(reply["RequestDisposition"], "PENDING", "{reply}");
+    assert!(sim
+        .get("alice", "/Workflow/Certificates/Pending")
+        .await
+        .ids()
+        .is_empty());
+    assert_eq!(
+        sim.get("alice", &format!("/Workflow/Certificates/{request_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        sim.get("auditor", "/Workflow/Certificates/Pending")
+            .await
+            .ids(),
+        vec![request_id]
+    );
+    // v10 binds `pagedQuery.*`.
+    let page = sim
+        .get(
+            "auditor",
+            "/Workflow/Certificates/Pending?pagedQuery.pageReturned=2",
+        )
+        .await;
+    assert!(page.ids().is_empty());
+}
