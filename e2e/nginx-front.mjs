@@ -10,9 +10,8 @@
 //   NGINX_PORT           deploy/nginx as it is, trusting the test CA (certportal/keyfactor-ca.pem);
 //   NGINX_WRONG_CA_PORT  the same, trusting another CA instead: every API call must fail closed (502);
 //   NGINX_TLS_PORT       the TLS terminator in front of the simulator.
-// The only differences from deploy/: the upstreams point at loopback ports, and the access token nginx hands
-// Keyfactor is read from the `Authorization` header the simulator's /oauth2/auth sends (it plays oauth2-proxy
-// with set_authorization_header) rather than X-Auth-Request-Access-Token (pass_access_token).
+// The only difference from deploy/: the upstreams point at loopback ports (the simulator plays oauth2-proxy,
+// handing nginx the user's access token in X-Auth-Request-Access-Token, as deploy/ configures it).
 // The bundle is copied into the prefix (NGINX_PREFIX/www/certs), so tests may replace config.json there as an
 // operator would, without touching the build.
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,12 +78,7 @@ const replaceOnce = (text, from, to, what) => {
   if (!text.includes(from)) throw new Error(`deploy/nginx/certportal-locations.conf no longer has ${what} (${from})`);
   return text.replace(from, to);
 };
-const locations = replaceOnce(
-  readFileSync(join(deploy, 'certportal-locations.conf'), 'utf8'),
-  '$upstream_http_x_auth_request_access_token;',
-  '$certportal_e2e_sim_token;',
-  'the access token hand-off',
-);
+const locations = readFileSync(join(deploy, 'certportal-locations.conf'), 'utf8');
 writeFileSync(join(conf, 'certportal-locations.conf'), locations);
 // The same locations, trusting a CA that did not issue Command's certificate.
 mkdirSync(at('certportal-wrong-ca'));
@@ -122,12 +116,6 @@ http {
     uwsgi_temp_path ${at('uwsgi')};
     scgi_temp_path ${at('scgi')};
     include certportal/certportal-http.conf;
-
-    # The simulator's /oauth2/auth hands over its session token as "Authorization: Bearer <token>".
-    map $upstream_http_authorization $certportal_e2e_sim_token {
-        default "";
-        "~^Bearer (?<certportal_e2e_token>.+)$" $certportal_e2e_token;
-    }
 
     server {
         listen 127.0.0.1:${port};

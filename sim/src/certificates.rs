@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use sha1::{Digest, Sha1};
 
 use crate::auth::Caller;
-use crate::enrollment::{certificate_not_found, extended_key_usages};
+use crate::enrollment::{certificate_by_id, extended_key_usages};
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Certificate, KeyAlgorithm, World};
@@ -395,11 +395,7 @@ pub async fn by_id(
     params.int("verbose")?;
     caller.require(&[Permission::CertificatesRead], scope)?;
     let state = sim.settled();
-    let certificate = id
-        .parse()
-        .ok()
-        .and_then(|id| state.world.certificate(id))
-        .ok_or_else(|| certificate_not_found(&id))?;
+    let certificate = certificate_by_id(&state.world, &id)?;
     caller.require_read(scope, certificate, &state.world, state.now())?;
     Ok(Json(render(
         &state.world,

@@ -124,11 +124,7 @@ pub async fn available_renewal_by_id(
 ) -> ApiResult<Json<Value>> {
     let scope = renewal_type_scope(&caller, params)?;
     let state = sim.settled();
-    let certificate = id
-        .parse()
-        .ok()
-        .and_then(|id| state.world.certificate(id))
-        .ok_or_else(|| certificate_not_found(&id))?;
+    let certificate = certificate_by_id(&state.world, &id)?;
     available_renewal_body(&sim, (&caller, scope), certificate, &state)
 }
 
@@ -150,6 +146,14 @@ pub async fn available_renewal_by_thumbprint(
 
 pub fn certificate_not_found(reference: &str) -> ApiError {
     ApiError::not_found(format!("Certificate '{reference}' could not be found."))
+}
+
+/// The certificate whose id `id` (a path segment) names, or 404.
+pub fn certificate_by_id<'w>(world: &'w World, id: &str) -> ApiResult<&'w Certificate> {
+    id.parse()
+        .ok()
+        .and_then(|id| world.certificate(id))
+        .ok_or_else(|| certificate_not_found(id))
 }
 
 fn enrollment_error(message: impl Into<String>) -> ApiError {

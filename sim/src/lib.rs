@@ -97,6 +97,7 @@ mod api;
 mod auth;
 mod authorities;
 mod body;
+mod call;
 mod certificates;
 mod enrollment;
 mod error;

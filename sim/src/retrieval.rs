@@ -9,24 +9,20 @@
 //! of a success exists, only of the 400s (`errors-400-certificates-recover-format__…json`), which
 //! the recorded wire mode writes with `\u0027` like every error body.
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Query as UrlQuery, State};
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
+use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
 use crate::auth::Caller;
 use crate::body::JsonBody;
+use crate::call::Posting;
 use crate::enrollment::certificate_not_found;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::QueryParams;
 use crate::model::{Certificate, CertificateAuthority, World};
 use crate::permissions::{Permission, Scope};
-use crate::state::Sim;
 
 /// The header both endpoints read the format from (`x-certificateformat` in the spec).
 pub const FORMAT_HEADER: &str = "x-certificateformat";
@@ -173,24 +169,33 @@ fn readable<'w>(
     Ok((scope, certificate))
 }
 
+/// What Download and Recover check first, in order: `needs` on the `collectionId` scope, the
+/// `X-CertificateFormat` among `formats`, then the JSON body.
+fn opening(
+    call: &Posting,
+    needs: &[Permission],
+    formats: &[Format],
+) -> ApiResult<(Format, JsonBody)> {
+    call.caller
+        .require(needs, Scope::from_params(&call.params)?)?;
+    let format = Format::parse(&call.headers, formats)?;
+    let body = call.json()?;
+    Ok((format, body))
+}
+
 /// `POST /Certificates/Download` (`collectionId`; `X-CertificateFormat`: PEM, DER or P7B). Body
 /// `{CertID | Thumbprint | SerialNumber+IssuerDN, IncludeChain}` → `{"Content": base64}`: the PEM
 /// text (leaf first, then the issuing CA with `IncludeChain`), the leaf's DER (DER ignores
 /// `IncludeChain`), or a PKCS#7 holding the leaf (and the CA). Needs `Certificates - Read`.
-pub async fn download(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
-    let params = QueryParams(params);
-    caller.require(
-        &[Permission::CertificatesRead],
-        Scope::from_params(&params)?,
-    )?;
-    let format = Format::parse(&headers, &[Format::Pem, Format::Der, Format::P7b])?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+pub async fn download(call: Posting) -> ApiResult<Json<Value>> {
+    let formats = [Format::Pem, Format::Der, Format::P7b];
+    let (format, body) = opening(&call, &[Permission::CertificatesRead], &formats)?;
+    let Posting {
+        sim,
+        caller,
+        params,
+        ..
+    } = call;
     let chain = body.bool("IncludeChain")?.unwrap_or(false);
     let state = sim.settled();
     let (_, certificate) = readable(&caller, &params, &state.world, &body, state.now())?;
@@ -216,23 +221,18 @@ pub async fn download(
 /// `{Password (required), CertID | Thumbprint | SerialNumber+IssuerDN, IncludeChain}` →
 /// `{"PFX": base64, "FileName": "<CN>.pfx|.pem"}`. Needs `Certificates - Read` and `Certificates -
 /// Recover Private Key`; 400 `0xA0110002` when Command holds no private key for it.
-pub async fn recover(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
-    let params = QueryParams(params);
-    caller.require(
-        &[
-            Permission::CertificatesRead,
-            Permission::CertificatesRecover,
-        ],
-        Scope::from_params(&params)?,
-    )?;
-    let format = Format::parse(&headers, &[Format::Pfx, Format::Pem])?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+pub async fn recover(call: Posting) -> ApiResult<Json<Value>> {
+    let needs = [
+        Permission::CertificatesRead,
+        Permission::CertificatesRecover,
+    ];
+    let (format, body) = opening(&call, &needs, &[Format::Pfx, Format::Pem])?;
+    let Posting {
+        sim,
+        caller,
+        params,
+        ..
+    } = call;
     let password = body
         .string("Password")?
         .filter(|p| !p.is_empty())

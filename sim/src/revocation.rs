@@ -1,22 +1,16 @@
 //! `POST /Certificates/Revoke` and `GET /Certificates/{id}/History`, shaped as the v10 spec reads
 //! (no recording of either exists, so both wire modes answer alike; errors get `\u0027` when recorded).
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::HeaderMap;
-use axum::{Extension, Json};
+use axum::extract::Path;
+use axum::Json;
 use serde_json::{json, Value};
 
-use crate::auth::Caller;
-use crate::body::JsonBody;
-use crate::enrollment::certificate_not_found;
+use crate::call::{Posting, Reading};
+use crate::enrollment::{certificate_by_id, certificate_not_found};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::{ListRequest, Prefix};
 use crate::model::{iso, Revocation};
 use crate::permissions::{find_collection, Permission, Scope};
-use crate::state::Sim;
 
 /// `RevokeCertificateRequest.Reason` as the spec's enum lists it (−1 remove from hold, 0
 /// unspecified, 1 key compromise, 2 CA compromise, 3 affiliation changed, 4 superseded, 5 cessation
@@ -33,13 +27,9 @@ fn invalid(message: impl Into<String>) -> ApiError {
 /// → `{"RevokedIds": [...], "SuspendedCerts": []}`. `CollectionId` (in the body) scopes the check as
 /// `collectionId` does elsewhere: without it only global `Certificates - Revoke` counts. All or
 /// nothing: one certificate refused (unknown, already revoked, outside the collection) refuses all.
-pub async fn revoke(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
-    let body = JsonBody::parse(&headers, &bytes)?;
+pub async fn revoke(call: Posting) -> ApiResult<Json<Value>> {
+    let body = call.json()?;
+    let (sim, caller) = (call.sim, call.caller);
     let scope = match body.int("CollectionId")? {
         None | Some(0) => Scope::Global,
         Some(id) => find_collection(id).map(Scope::Collection).ok_or_else(|| {
@@ -114,22 +104,17 @@ pub async fn revoke(
 /// `GET /Certificates/{id}/History` (`collectionId`; `query.*` paging on v10, unprefixed on v25;
 /// sort fields `OperationStart`, `OperationEnd`, `UserName`): `CertificateOperation` rows, newest
 /// first unless sorted otherwise. Needs `Certificates - Read` on the certificate.
-pub async fn history(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Value>> {
-    let params = QueryParams(params);
+pub async fn history(Path(id): Path<String>, reading: Reading) -> ApiResult<Json<Value>> {
+    let Reading {
+        sim,
+        caller,
+        params,
+    } = reading;
     let scope = Scope::from_params(&params)?;
     caller.require(&[Permission::CertificatesRead], scope)?;
     let list = ListRequest::from_params(sim.config.api, Prefix::Query, &params)?;
     let state = sim.settled();
-    let certificate = id
-        .parse()
-        .ok()
-        .and_then(|id| state.world.certificate(id))
-        .ok_or_else(|| certificate_not_found(&id))?;
+    let certificate = certificate_by_id(&state.world, &id)?;
     caller.require_read(scope, certificate, &state.world, state.now())?;
     let mut entries: Vec<_> = state
         .world

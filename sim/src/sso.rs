@@ -33,8 +33,8 @@ pub fn router(sim: Arc<Sim>) -> Router {
 }
 
 /// The signed-in user of a valid session (always `None` without `--sso`): from the session cookie, or
-/// from the `Authorization: Bearer` token `/oauth2/auth` hands to nginx, as oauth2-proxy's
-/// `--set-authorization-header` does, so a proxy may strip the cookie before Keyfactor.
+/// from the `Authorization: Bearer` token the proxy forwards (the access token `/oauth2/auth` handed it),
+/// so a proxy may strip the cookie before Keyfactor.
 pub fn session_user(sim: &Sim, headers: &HeaderMap) -> Option<&'static DemoUser> {
     if !sim.config.sso {
         return None;
@@ -176,7 +176,9 @@ async fn userinfo(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
     }
 }
 
-/// nginx `auth_request` target: 202 with the user in `X-Auth-Request-*` headers, or 401.
+/// nginx `auth_request` target: 202 with the user in `X-Auth-Request-*` headers and the session's token in
+/// `X-Auth-Request-Access-Token` (oauth2-proxy with `pass_access_token` and `set_xauthrequest`, the way
+/// deploy/ hands the user's access token to Command), or 401.
 async fn auth(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
     match session_user(&sim, &headers) {
         Some(user) => {
@@ -186,7 +188,7 @@ async fn auth(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
                 [
                     ("x-auth-request-user", user.account()),
                     ("x-auth-request-email", user.email.to_owned()),
-                    ("authorization", format!("Bearer {token}")),
+                    ("x-auth-request-access-token", token.to_owned()),
                 ],
             )
                 .into_response()

@@ -15,15 +15,14 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::call::{Posting, Reading};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::{ListRequest, Prefix};
 use crate::model::{iso, CertificateRequest, RequestState, World};
 use crate::permissions::{Permission, Scope};
 use crate::state::Sim;
@@ -64,14 +63,15 @@ fn visible(caller: &Caller, request: &CertificateRequest) -> bool {
         || request.spec.requester.eq_ignore_ascii_case(&me)
 }
 
-fn list(
-    sim: &Sim,
-    caller: &Caller,
-    params: Vec<(String, String)>,
-    wanted: RequestState,
-) -> ApiResult<Json<Value>> {
+fn list(reading: Reading, wanted: RequestState) -> ApiResult<Json<Value>> {
+    let Reading {
+        sim,
+        caller,
+        params,
+    } = reading;
+    let caller = &caller;
     caller.require_anywhere(&[Permission::CertificatesRead])?;
-    let list = ListRequest::from_params(sim.config.api, Prefix::PagedQuery, &QueryParams(params))?;
+    let list = ListRequest::from_params(sim.config.api, Prefix::PagedQuery, &params)?;
     let state = sim.settled();
     let rows: Vec<Value> = state
         .world
@@ -84,21 +84,13 @@ fn list(
 }
 
 /// `GET /Workflow/Certificates/Pending`.
-pub async fn pending(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Value>> {
-    list(&sim, &caller, params, RequestState::Pending)
+pub async fn pending(reading: Reading) -> ApiResult<Json<Value>> {
+    list(reading, RequestState::Pending)
 }
 
 /// `GET /Workflow/Certificates/Denied`.
-pub async fn denied(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Value>> {
-    list(&sim, &caller, params, RequestState::Denied)
+pub async fn denied(reading: Reading) -> ApiResult<Json<Value>> {
+    list(reading, RequestState::Denied)
 }
 
 fn request_not_found(id: &str) -> ApiError {
@@ -295,14 +287,10 @@ pub async fn approve(
 }
 
 /// `POST /Workflow/Certificates/Deny`: body `{Comment, CertificateRequestIds}` (a comment is required).
-pub async fn deny(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
+pub async fn deny(call: Posting) -> ApiResult<Json<Value>> {
+    let (sim, caller) = (&call.sim, call.caller);
     caller.require(&[Permission::ApproveRequests], Scope::Global)?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+    let body = call.json()?;
     let ids = request_ids(body.array("CertificateRequestIds")?)?;
     if ids.is_empty() {
         return Err(ApiError::bad_request(
@@ -316,5 +304,5 @@ pub async fn deny(
             "A Comment is required to deny certificate requests.",
         )
     })?;
-    Ok(decide(&sim, &caller, ids, &Decision::Deny(comment)))
+    Ok(decide(sim, &caller, ids, &Decision::Deny(comment)))
 }

@@ -7,71 +7,117 @@ use common::{basic, now_iso, TestSim};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+const DOWNLOAD: &str = "/Certificates/Download";
+const RECOVER: &str = "/Certificates/Recover";
+const REVOKE: &str = "/Certificates/Revoke";
+const PENDING: &str = "/Workflow/Certificates/Pending";
+const APPROVE: &str = "/Workflow/Certificates/Approve";
+const DENY: &str = "/Workflow/Certificates/Deny";
+
+/// Each `(path, body, status)` POSTed in turn by `user` with `X-CertificateFormat: format` (or
+/// none) answers `status`.
+async fn expect_format_statuses(
+    sim: &TestSim,
+    user: &str,
+    format: Option<&str>,
+    cases: Vec<(&str, Value, u16)>,
+) {
+    for (path, body, status) in cases {
+        let reply = post_format(sim, user, path, format, body.clone()).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            status,
+            "{path} {body}: {}",
+            reply.text
+        );
+    }
+}
+
+/// Each body POSTed in turn by `user` to `path` answers `status`.
+async fn expect_post_statuses(
+    sim: &TestSim,
+    user: &str,
+    path: &str,
+    status: u16,
+    bodies: Vec<Value>,
+) {
+    for body in bodies {
+        let reply = sim.post(user, path, body.clone()).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            status,
+            "{path} {body}: {}",
+            reply.text
+        );
+    }
+}
+
+/// Each `(user, path, status)` GET in turn answers `status`.
+async fn expect_get_statuses(sim: &TestSim, cases: &[(&str, &str, u16)]) {
+    for (user, path, status) in cases {
+        let reply = sim.get(user, path).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            *status,
+            "{user} {path}: {}",
+            reply.text
+        );
+    }
+}
+
 fn decode(text: &Value) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(text.as_str().expect("base64 string"))
         .expect("base64")
 }
 
-trait Formats {
-    /// A POST with `X-CertificateFormat` (or none).
-    async fn post_format(
-        &self,
-        user: &str,
-        path: &str,
-        format: Option<&str>,
-        body: Value,
-    ) -> common::Reply;
-}
-
-impl Formats for TestSim {
-    async fn post_format(
-        &self,
-        user: &str,
-        path: &str,
-        format: Option<&str>,
-        body: Value,
-    ) -> common::Reply {
-        let authorization = basic(user);
-        let mut headers = vec![
-            ("x-keyfactor-requested-with", "APIClient"),
-            ("authorization", authorization.as_str()),
-        ];
-        if let Some(format) = format {
-            headers.push(("x-certificateformat", format));
-        }
-        self.raw(
-            Method::POST,
-            &format!("/KeyfactorAPI{path}"),
-            &headers,
-            Some(body),
-        )
-        .await
+/// A POST with `X-CertificateFormat` (or none).
+async fn post_format(
+    sim: &TestSim,
+    user: &str,
+    path: &str,
+    format: Option<&str>,
+    body: Value,
+) -> common::Reply {
+    let authorization = basic(user);
+    let mut headers = vec![
+        ("x-keyfactor-requested-with", "APIClient"),
+        ("authorization", authorization.as_str()),
+    ];
+    if let Some(format) = format {
+        headers.push(("x-certificateformat", format));
     }
+    sim.raw(
+        Method::POST,
+        &format!("/KeyfactorAPI{path}"),
+        &headers,
+        Some(body),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn download_pem_holds_the_certificate_then_its_chain() {
     for sim in [TestSim::v10().await, TestSim::v25_spec().await] {
-        let one = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Download",
-                Some("PEM"),
-                json!({ "CertID": 1 }),
-            )
-            .await;
-        assert_eq!(one.status, StatusCode::OK, "{}", one.text);
+        let one = post_format(
+            &sim,
+            "helpdesk",
+            DOWNLOAD,
+            Some("PEM"),
+            json!({ "CertID": 1 }),
+        )
+        .await
+        .expecting(StatusCode::OK);
         let pem = String::from_utf8(decode(&one.json()["Content"])).expect("PEM text");
         assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 1);
-        let chain = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Download",
-                Some("pem"),
-                json!({ "CertID": 1, "IncludeChain": true }),
-            )
-            .await;
+        let chain = post_format(
+            &sim,
+            "helpdesk",
+            DOWNLOAD,
+            Some("pem"),
+            json!({ "CertID": 1, "IncludeChain": true }),
+        )
+        .await;
         let pem = String::from_utf8(decode(&chain.json()["Content"])).expect("PEM text");
         assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 2);
         assert_eq!(pem.matches("-----END CERTIFICATE-----").count(), 2);
@@ -96,25 +142,25 @@ async fn download_pem_holds_the_certificate_then_its_chain() {
 async fn download_by_thumbprint_der_and_p7b() {
     let sim = TestSim::v10().await;
     let thumbprint = sim.get("helpdesk", "/Certificates/2").await.json()["Thumbprint"].clone();
-    let der = sim
-        .post_format(
-            "auditor",
-            "/Certificates/Download",
-            Some("DER"),
-            json!({ "Thumbprint": thumbprint, "IncludeChain": true }),
-        )
-        .await;
-    assert_eq!(der.status, StatusCode::OK, "{}", der.text);
+    let der = post_format(
+        &sim,
+        "auditor",
+        DOWNLOAD,
+        Some("DER"),
+        json!({ "Thumbprint": thumbprint, "IncludeChain": true }),
+    )
+    .await
+    .expecting(StatusCode::OK);
     assert_eq!(decode(&der.json()["Content"])[0], 0x30);
-    let p7b = sim
-        .post_format(
-            "auditor",
-            "/Certificates/Download",
-            Some("P7B"),
-            json!({ "CertID": 2, "IncludeChain": true }),
-        )
-        .await;
-    assert_eq!(p7b.status, StatusCode::OK);
+    let p7b = post_format(
+        &sim,
+        "auditor",
+        DOWNLOAD,
+        Some("P7B"),
+        json!({ "CertID": 2, "IncludeChain": true }),
+    )
+    .await
+    .expecting(StatusCode::OK);
     assert_eq!(decode(&p7b.json()["Content"])[0], 0x30);
 }
 
@@ -122,101 +168,61 @@ async fn download_by_thumbprint_der_and_p7b() {
 async fn download_refusals_and_bad_input() {
     let sim = TestSim::v10().await;
     // alice without her collection: 403; with it, bob's certificate: 403; her own: 200.
-    let refused = sim
-        .post_format(
-            "alice",
-            "/Certificates/Download",
-            Some("PEM"),
-            json!({ "CertID": 1 }),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let bobs = sim
-        .post_format(
-            "alice",
-            "/Certificates/Download?collectionId=3",
-            Some("PEM"),
-            json!({ "CertID": 12 }),
-        )
-        .await;
-    assert_eq!(bobs.status, StatusCode::FORBIDDEN);
-    let own = sim
-        .post_format(
-            "alice",
-            "/Certificates/Download?collectionId=3",
-            Some("PEM"),
-            json!({ "CertID": 1 }),
-        )
-        .await;
-    assert_eq!(own.status, StatusCode::OK);
-    let missing = sim
-        .post_format(
-            "helpdesk",
-            "/Certificates/Download",
-            None,
-            json!({ "CertID": 1 }),
-        )
-        .await;
+    let in_three = "/Certificates/Download?collectionId=3";
+    let alice = vec![
+        (DOWNLOAD, json!({ "CertID": 1 }), 403),
+        (in_three, json!({ "CertID": 12 }), 403),
+        (in_three, json!({ "CertID": 1 }), 200),
+    ];
+    expect_format_statuses(&sim, "alice", Some("PEM"), alice).await;
+    let missing = post_format(&sim, "helpdesk", DOWNLOAD, None, json!({ "CertID": 1 })).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert_eq!(missing.json()["ErrorCode"], "0xA0110007");
     // Recorded wire: `'` as `\u0027`, exactly as the recording.
     assert!(missing.text.contains("\\u0027X-CertificateFormat\\u0027"));
-    let invalid = sim
-        .post_format(
-            "helpdesk",
-            "/Certificates/Download",
-            Some("PFX"),
-            json!({ "CertID": 1 }),
-        )
-        .await;
+    let invalid = post_format(
+        &sim,
+        "helpdesk",
+        DOWNLOAD,
+        Some("PFX"),
+        json!({ "CertID": 1 }),
+    )
+    .await;
     assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
     assert_eq!(invalid.json()["ErrorCode"], "0xA0110008");
-    let none = sim
-        .post_format(
-            "helpdesk",
-            "/Certificates/Download",
-            Some("PEM"),
-            json!({ "IncludeChain": true }),
-        )
-        .await;
-    assert_eq!(none.status, StatusCode::BAD_REQUEST);
-    let unknown = sim
-        .post_format(
-            "helpdesk",
-            "/Certificates/Download",
-            Some("PEM"),
-            json!({ "CertID": 99999 }),
-        )
-        .await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let helpdesk = vec![
+        (DOWNLOAD, json!({ "IncludeChain": true }), 400),
+        (DOWNLOAD, json!({ "CertID": 99999 }), 404),
+    ];
+    expect_format_statuses(&sim, "helpdesk", Some("PEM"), helpdesk).await;
 }
 
 #[tokio::test]
 async fn recover_gives_a_pfx_when_command_holds_the_key() {
     let sim = TestSim::v10().await;
-    let pfx = sim
-        .post_format(
-            "alice",
-            "/Certificates/Recover?collectionId=3",
-            Some("PFX"),
-            json!({ "CertID": 1, "Password": "Correct-Horse-1", "IncludeChain": true }),
-        )
-        .await;
-    assert_eq!(pfx.status, StatusCode::OK, "{}", pfx.text);
+    let pfx = post_format(
+        &sim,
+        "alice",
+        "/Certificates/Recover?collectionId=3",
+        Some("PFX"),
+        json!({ "CertID": 1, "Password": "Correct-Horse-1", "IncludeChain": true }),
+    )
+    .await
+    .expecting(StatusCode::OK);
     let body = pfx.json();
     assert_eq!(body["FileName"], "web01.eu.keyexample.com.pfx");
     let bytes = decode(&body["PFX"]);
     assert_eq!(bytes[0], 0x30);
     assert!(!String::from_utf8_lossy(&bytes).contains("Correct-Horse-1"));
-    let pem = sim
-        .post_format(
-            "helpdesk",
-            "/Certificates/Recover",
-            Some("PEM"),
-            json!({ "CertID": 1, "Password": "Correct-Horse-1" }),
-        )
-        .await;
-    assert_eq!(pem.status, StatusCode::OK);
+    let pem = post_format(
+        &sim,
+        "helpdesk",
+        RECOVER,
+        Some("PEM"),
+        json!({ "CertID": 1, "Password": "Correct-Horse-1" }),
+    )
+    .await
+    .expecting(StatusCode::OK);
     let text = String::from_utf8(decode(&pem.json()["PFX"])).expect("PEM");
     assert!(text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     assert!(text.contains("-----BEGIN CERTIFICATE-----"));
@@ -228,14 +234,9 @@ async fn recover_refusals_in_both_wire_modes() {
         (TestSim::v10().await, true),
         (TestSim::v10_spec().await, false),
     ] {
-        let auditor = sim
-            .post_format(
-                "auditor",
-                "/Certificates/Recover",
-                Some("PFX"),
-                json!({ "CertID": 1, "Password": "x" }),
-            )
-            .await;
+        let with_password = json!({ "CertID": 1, "Password": "x" });
+        let auditor =
+            post_format(&sim, "auditor", RECOVER, Some("PFX"), with_password.clone()).await;
         assert_eq!(auditor.status, StatusCode::FORBIDDEN);
         assert!(
             auditor.json()["Message"]
@@ -246,27 +247,27 @@ async fn recover_refusals_in_both_wire_modes() {
             auditor.text
         );
         // Certificate 2 (CorpIssuingCA2, no key retention): no key held.
-        let no_key = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Recover",
-                Some("PFX"),
-                json!({ "CertID": 2, "Password": "x" }),
-            )
-            .await;
+        let no_key = post_format(
+            &sim,
+            "helpdesk",
+            RECOVER,
+            Some("PFX"),
+            json!({ "CertID": 2, "Password": "x" }),
+        )
+        .await;
         assert_eq!(no_key.status, StatusCode::BAD_REQUEST);
         assert_eq!(
             no_key.json(),
             json!({"ErrorCode":"0xA0110002","Message":"No private key could be found for the given certificate."})
         );
-        let store = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Recover",
-                Some("STORE"),
-                json!({ "CertID": 1, "Password": "x" }),
-            )
-            .await;
+        let store = post_format(
+            &sim,
+            "helpdesk",
+            RECOVER,
+            Some("STORE"),
+            with_password.clone(),
+        )
+        .await;
         assert_eq!(store.status, StatusCode::BAD_REQUEST);
         let expected = if recorded {
             r#"{"ErrorCode":"0xA0110008","Message":"The format \u0027STORE\u0027 is invalid."}"#
@@ -274,39 +275,21 @@ async fn recover_refusals_in_both_wire_modes() {
             r#"{"ErrorCode":"0xA0110008","Message":"The format 'STORE' is invalid."}"#
         };
         assert_eq!(store.text, expected);
-        let missing = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Recover",
-                None,
-                json!({ "CertID": 1, "Password": "x" }),
-            )
-            .await;
+        let missing = post_format(&sim, "helpdesk", RECOVER, None, with_password.clone()).await;
         assert_eq!(missing.json()["ErrorCode"], "0xA0110007");
-        let no_password = sim
-            .post_format(
-                "helpdesk",
-                "/Certificates/Recover",
-                Some("PFX"),
-                json!({ "CertID": 1 }),
-            )
-            .await;
-        assert_eq!(no_password.status, StatusCode::BAD_REQUEST);
+        let no_password = vec![(RECOVER, json!({ "CertID": 1 }), 400)];
+        expect_format_statuses(&sim, "helpdesk", Some("PFX"), no_password).await;
     }
 }
 
 #[tokio::test]
 async fn revoke_marks_the_certificate_revoked_and_records_it() {
     let sim = TestSim::v10().await;
+    let body = json!({ "CertificateIds": [8], "Reason": 4, "Comment": "Superseded by 301",
+                       "EffectiveDate": now_iso(), "CollectionId": 3 });
     let reply = sim
-        .post(
-            "alice",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [8], "Reason": 4, "Comment": "Superseded by 301",
-                    "EffectiveDate": now_iso(), "CollectionId": 3 }),
-        )
+        .post_expecting("alice", REVOKE, body, StatusCode::OK)
         .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
         reply.json(),
         json!({ "RevokedIds": [8], "SuspendedCerts": [] })
@@ -323,93 +306,60 @@ async fn revoke_marks_the_certificate_revoked_and_records_it() {
     assert_eq!(history[0]["Username"], "KEYEXAMPLE\\alice");
     assert_eq!(history[0]["Comment"], "Superseded by 301");
     // Once is enough: a second revocation is refused.
-    let again = sim
-        .post(
-            "helpdesk",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [8], "Reason": 4, "Comment": "again" }),
-        )
+    let again = json!({ "CertificateIds": [8], "Reason": 4, "Comment": "again" });
+    sim.post_expecting("helpdesk", REVOKE, again, StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(again.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn revoke_refusals_and_bad_input() {
     let sim = TestSim::v25().await;
-    let auditor = sim
-        .post(
-            "auditor",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [1], "Reason": 4 }),
-        )
-        .await;
+    let one_reason_four = json!({ "CertificateIds": [1], "Reason": 4 });
+    let auditor = sim.post("auditor", REVOKE, one_reason_four).await;
     assert_eq!(auditor.status, StatusCode::FORBIDDEN);
     assert!(auditor.text.contains("Certificates - Revoke"));
     // alice: without her collection only global permissions count; bob's 12 is outside it.
-    let global = sim
-        .post(
-            "alice",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [1], "Reason": 4 }),
-        )
-        .await;
-    assert_eq!(global.status, StatusCode::FORBIDDEN);
-    let bobs = sim
-        .post(
-            "alice",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [1, 12], "Reason": 4, "CollectionId": 3 }),
-        )
-        .await;
-    assert_eq!(bobs.status, StatusCode::FORBIDDEN);
+    let alice = vec![
+        json!({ "CertificateIds": [1], "Reason": 4 }),
+        json!({ "CertificateIds": [1, 12], "Reason": 4, "CollectionId": 3 }),
+    ];
+    expect_post_statuses(&sim, "alice", REVOKE, 403, alice).await;
     // All or nothing: certificate 1 was not revoked.
     let one = sim.get("helpdesk", "/Certificates/1").await.json();
     assert_eq!(one["CertState"], 1);
-    for body in [
+    let bad = vec![
         json!({ "CertificateIds": [], "Reason": 4 }),
         json!({ "CertificateIds": [1], "Reason": 7 }),
         json!({ "CertificateIds": ["one"], "Reason": 4 }),
         json!({ "CertificateIds": [1], "Reason": 4, "EffectiveDate": "soon" }),
         json!({ "CertificateIds": [4], "Reason": 4 }),
-    ] {
-        let reply = sim
-            .post("helpdesk", "/Certificates/Revoke", body.clone())
-            .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
-    }
-    let unknown = sim
-        .post(
-            "helpdesk",
-            "/Certificates/Revoke",
-            json!({ "CertificateIds": [99999], "Reason": 4 }),
-        )
-        .await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    ];
+    expect_post_statuses(&sim, "helpdesk", REVOKE, 400, bad).await;
+    let unknown = vec![json!({ "CertificateIds": [99999], "Reason": 4 })];
+    expect_post_statuses(&sim, "helpdesk", REVOKE, 404, unknown).await;
 }
 
 #[tokio::test]
 async fn history_lists_issue_renewal_and_store_changes_newest_first() {
     let sim = TestSim::v10().await;
-    let renewed = sim
-        .post(
-            "helpdesk",
-            "/Enrollment/Renew",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
-        .await
-        .json();
+    let renewed = renew(
+        &sim,
+        "helpdesk",
+        "",
+        json!({ "CertificateId": 1, "Timestamp": now_iso() }),
+    )
+    .await;
     let new_id = renewed["KeyfactorId"].as_i64().expect("issued");
-    let replace = sim
-        .post(
-            "helpdesk",
-            "/Enrollment/PFX/Replace",
-            json!({ "ExistingCertificateId": 1, "CertificateId": new_id, "Password": "x" }),
-        )
-        .await;
-    assert_eq!(replace.status, StatusCode::OK, "{}", replace.text);
+    replace(
+        &sim,
+        "helpdesk",
+        json!({ "ExistingCertificateId": 1, "CertificateId": new_id, "Password": "x" }),
+    )
+    .await;
     sim.advance(2 * common::JOB_PHASE_MS + 1_000).await;
-    let old = sim.get("helpdesk", "/Certificates/1/History").await;
-    assert_eq!(old.status, StatusCode::OK);
+    let old = sim
+        .get_expecting("helpdesk", "/Certificates/1/History", StatusCode::OK)
+        .await;
     let actions: Vec<String> = old
         .json()
         .as_array()
@@ -449,28 +399,28 @@ async fn history_lists_issue_renewal_and_store_changes_newest_first() {
 #[tokio::test]
 async fn history_refusals() {
     let sim = TestSim::v10().await;
-    assert_eq!(
-        sim.get("alice", "/Certificates/1/History").await.status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        sim.get("alice", "/Certificates/12/History?collectionId=3")
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        sim.get("alice", "/Certificates/1/History?collectionId=3")
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        sim.get("helpdesk", "/Certificates/99999/History")
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    expect_get_statuses(
+        &sim,
+        &[
+            ("alice", "/Certificates/1/History", 403),
+            ("alice", "/Certificates/12/History?collectionId=3", 403),
+            ("alice", "/Certificates/1/History?collectionId=3", 200),
+            ("helpdesk", "/Certificates/99999/History", 404),
+        ],
+    )
+    .await;
+}
+
+/// `POST /Enrollment/PFX/Replace` as `user`, which must succeed.
+async fn replace(sim: &TestSim, user: &str, body: Value) {
+    sim.post_expecting(user, "/Enrollment/PFX/Replace", body, StatusCode::OK)
+        .await;
+}
+
+/// `POST /Enrollment/Renew{query}` as `user`: the reply's JSON.
+async fn renew(sim: &TestSim, user: &str, query: &str, body: Value) -> Value {
+    let path = format!("/Enrollment/Renew{query}");
+    sim.post(user, &path, body).await.json()
 }
 
 async fn renew_codesigning(sim: &TestSim, flavour_v25: bool) -> i64 {
@@ -481,10 +431,10 @@ async fn renew_codesigning(sim: &TestSim, flavour_v25: bool) -> i64 {
         json!({ "CertificateId": 5, "Timestamp": now_iso(),
                 "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" })
     };
+    let path = "/Enrollment/Renew?collectionId=3";
     let reply = sim
-        .post("alice", "/Enrollment/Renew?collectionId=3", body)
+        .post_expecting("alice", path, body, StatusCode::OK)
         .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let reply = reply.json();
     assert_eq!(reply["RequestDisposition"], "PENDING", "{reply}");
     reply["KeyfactorRequestId"].as_i64().expect("request id")
@@ -495,105 +445,58 @@ async fn a_pending_renewal_is_listed_then_approved_then_replaced() {
     let sim = TestSim::v10().await;
     let request_id = renew_codesigning(&sim, false).await;
     for user in ["alice", "helpdesk", "auditor"] {
-        let pending = sim.get(user, "/Workflow/Certificates/Pending").await;
+        let pending = sim.get(user, PENDING).await;
         assert_eq!(pending.status, StatusCode::OK, "{user}");
         assert_eq!(pending.ids(), vec![request_id], "{user}");
     }
-    let row = &sim
-        .get("helpdesk", "/Workflow/Certificates/Pending")
-        .await
-        .json()[0];
+    let row = &sim.get("helpdesk", PENDING).await.json()[0];
     assert_eq!(row["State"], 1);
     assert_eq!(row["StateString"], "Pending");
     assert_eq!(row["CommonName"], "signing.build.keyexample.com");
     assert_eq!(row["Requester"], "KEYEXAMPLE\\alice");
-    let details = sim
-        .get("alice", &format!("/Workflow/Certificates/{request_id}"))
-        .await;
-    assert_eq!(details.status, StatusCode::OK);
+    let request = format!("/Workflow/Certificates/{request_id}");
+    let details = sim.get_expecting("alice", &request, StatusCode::OK).await;
     assert!(details.json().get("CertStores").is_some());
     // alice and the auditor may not approve.
     for user in ["alice", "auditor"] {
-        let refused = sim
-            .post(user, "/Workflow/Certificates/Approve", json!([request_id]))
-            .await;
+        let refused = sim.post(user, APPROVE, json!([request_id])).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{user}");
         assert!(refused.text.contains("Approve Requests"));
     }
     let approved = sim
-        .post(
-            "helpdesk",
-            "/Workflow/Certificates/Approve",
-            json!([request_id]),
-        )
+        .post_expecting("helpdesk", APPROVE, json!([request_id]), StatusCode::OK)
         .await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
     let approved = approved.json();
     assert_eq!(approved["Successes"][0]["KeyfactorRequestId"], request_id);
     assert_eq!(approved["Failures"], json!([]));
     // Once: approving again fails for that id.
     let again = sim
-        .post(
-            "helpdesk",
-            "/Workflow/Certificates/Approve",
-            json!([request_id]),
-        )
+        .post("helpdesk", APPROVE, json!([request_id]))
         .await
         .json();
     assert_eq!(again["Successes"], json!([]));
     assert_eq!(again["Failures"][0]["KeyfactorRequestId"], request_id);
-    assert!(sim
-        .get("helpdesk", "/Workflow/Certificates/Pending")
-        .await
-        .ids()
-        .is_empty());
+    assert!(sim.get("helpdesk", PENDING).await.ids().is_empty());
     // The certificate exists and alice can find it and Replace with its request id.
-    let search = sim
-        .get(
-            "alice",
-            "/Certificates?collectionId=3&pq.queryString=IssuedCN%20-eq%20%22signing.build.keyexample.com%22",
-        )
-        .await;
-    assert_eq!(search.status, StatusCode::OK);
+    let query = "/Certificates?collectionId=3&pq.queryString=IssuedCN%20-eq%20%22signing.build.keyexample.com%22";
+    let search = sim.get_expecting("alice", query, StatusCode::OK).await;
     assert!(search.ids().len() >= 2, "{}", search.text);
-    let replace = sim
-        .post(
-            "alice",
-            "/Enrollment/PFX/Replace",
-            json!({ "ExistingCertificateId": 5, "RequestId": request_id, "Password": "x" }),
-        )
-        .await;
-    assert_eq!(replace.status, StatusCode::OK, "{}", replace.text);
+    let body = json!({ "ExistingCertificateId": 5, "RequestId": request_id, "Password": "x" });
+    replace(&sim, "alice", body).await;
 }
 
 #[tokio::test]
 async fn a_denied_request_keeps_its_comment_and_bad_input_is_refused() {
     let sim = TestSim::v25().await;
     let request_id = renew_codesigning(&sim, true).await;
-    let no_comment = sim
-        .post(
-            "helpdesk",
-            "/Workflow/Certificates/Deny",
-            json!({ "CertificateRequestIds": [request_id] }),
-        )
-        .await;
-    assert_eq!(no_comment.status, StatusCode::BAD_REQUEST);
-    let refused = sim
-        .post(
-            "auditor",
-            "/Workflow/Certificates/Deny",
-            json!({ "CertificateRequestIds": [request_id], "Comment": "no" }),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let no_comment = vec![json!({ "CertificateRequestIds": [request_id] })];
+    expect_post_statuses(&sim, "helpdesk", DENY, 400, no_comment).await;
+    let auditor = vec![json!({ "CertificateRequestIds": [request_id], "Comment": "no" })];
+    expect_post_statuses(&sim, "auditor", DENY, 403, auditor).await;
+    let body = json!({ "CertificateRequestIds": [request_id, 424242], "Comment": "Use the new signing CA" });
     let denied = sim
-        .post(
-            "helpdesk",
-            "/Workflow/Certificates/Deny",
-            json!({ "CertificateRequestIds": [request_id, 424242], "Comment": "Use the new signing CA" }),
-        )
+        .post_expecting("helpdesk", DENY, body, StatusCode::OK)
         .await;
-    assert_eq!(denied.status, StatusCode::OK, "{}", denied.text);
     let denied = denied.json();
     assert_eq!(denied["Denials"][0]["KeyfactorRequestId"], request_id);
     assert_eq!(denied["Denials"][0]["Comment"], "Use the new signing CA");
@@ -608,60 +511,31 @@ async fn a_denied_request_keeps_its_comment_and_bad_input_is_refused() {
     assert_eq!(details["DenialComment"], "Use the new signing CA");
     // Approving a denied request fails.
     let approve = sim
-        .post(
-            "helpdesk",
-            "/Workflow/Certificates/Approve",
-            json!([request_id]),
-        )
+        .post("helpdesk", APPROVE, json!([request_id]))
         .await
         .json();
     assert_eq!(approve["Failures"][0]["KeyfactorRequestId"], request_id);
-    for body in [json!([]), json!({ "Ids": [1] }), json!(["one"])] {
-        let reply = sim
-            .post("helpdesk", "/Workflow/Certificates/Approve", body.clone())
-            .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
-    }
-    assert_eq!(
-        sim.get("helpdesk", "/Workflow/Certificates/99999")
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    let bad = vec![json!([]), json!({ "Ids": [1] }), json!(["one"])];
+    expect_post_statuses(&sim, "helpdesk", APPROVE, 400, bad).await;
+    let unknown = "/Workflow/Certificates/99999";
+    sim.get_expecting("helpdesk", unknown, StatusCode::NOT_FOUND)
+        .await;
 }
 
 #[tokio::test]
 async fn other_users_requests_stay_hidden_from_collection_readers() {
     let sim = TestSim::v10().await;
     // The help desk renews bob's certificate with the approval template: not alice's request.
-    let reply = sim
-        .post(
-            "helpdesk",
-            "/Enrollment/Renew",
-            json!({ "CertificateId": 12, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" }),
-        )
-        .await
-        .json();
+    let body = json!({ "CertificateId": 12, "Timestamp": now_iso(),
+                       "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" });
+    let reply = renew(&sim, "helpdesk", "", body).await;
     let request_id = reply["KeyfactorRequestId"].as_i64().expect("id");
     assert_eq!(reply["RequestDisposition"], "PENDING", "{reply}");
-    assert!(sim
-        .get("alice", "/Workflow/Certificates/Pending")
-        .await
-        .ids()
-        .is_empty());
-    assert_eq!(
-        sim.get("alice", &format!("/Workflow/Certificates/{request_id}"))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        sim.get("auditor", "/Workflow/Certificates/Pending")
-            .await
-            .ids(),
-        vec![request_id]
-    );
+    assert!(sim.get("alice", PENDING).await.ids().is_empty());
+    let request = format!("/Workflow/Certificates/{request_id}");
+    sim.get_expecting("alice", &request, StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(sim.get("auditor", PENDING).await.ids(), vec![request_id]);
     // v10 binds `pagedQuery.*`.
     let page = sim
         .get(

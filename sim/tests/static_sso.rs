@@ -348,11 +348,14 @@ async fn oauth2_proxy_endpoints_answer_nginx_auth_request_and_start_sign_in() {
         allowed.header("x-auth-request-user"),
         Some("KEYEXAMPLE\\helpdesk")
     );
-    // nginx forwards this instead of the cookie (oauth2-proxy --set-authorization-header).
-    let bearer = allowed
-        .header("authorization")
-        .expect("a bearer token")
-        .to_owned();
+    // nginx forwards the access token as a bearer token instead of the cookie (deploy/: oauth2-proxy with
+    // pass_access_token and set_xauthrequest).
+    let bearer = format!(
+        "Bearer {}",
+        allowed
+            .header("x-auth-request-access-token")
+            .expect("an access token")
+    );
     let api = sim
         .raw(
             Method::GET,

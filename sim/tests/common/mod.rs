@@ -24,6 +24,12 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// This reply, which must have `status`.
+    pub fn expecting(self, status: StatusCode) -> Reply {
+        assert_eq!(self.status, status, "{}", self.text);
+        self
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
@@ -154,6 +160,26 @@ impl TestSim {
 
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Reply {
         self.api(Method::POST, user, path, Some(body)).await
+    }
+
+    /// A POST that must answer `status`.
+    pub async fn post_expecting(
+        &self,
+        user: &str,
+        path: &str,
+        body: Value,
+        status: StatusCode,
+    ) -> Reply {
+        let reply = self.post(user, path, body).await;
+        assert_eq!(reply.status, status, "{}", reply.text);
+        reply
+    }
+
+    /// A GET that must answer `status`.
+    pub async fn get_expecting(&self, user: &str, path: &str, status: StatusCode) -> Reply {
+        let reply = self.get(user, path).await;
+        assert_eq!(reply.status, status, "{}", reply.text);
+        reply
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
