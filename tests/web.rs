@@ -50,6 +50,29 @@ async fn app_shell_mounts_with_navigation_and_a_main_landmark() {
         .unwrap()
         .is_some());
     assert!(host.query_selector("main#main").unwrap().is_some());
+    // No certificate collection configured or linked: the header names none.
+    assert!(host.query_selector(".collection-note").unwrap().is_none());
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_header_names_the_certificate_collection_requests_are_made_in() {
+    let host = host();
+    // Basic mode keeps the router from navigating (the sign-in form stands before every page), so this
+    // test leaves the test page's address as it found it; the header is there all the same.
+    let _app = mount_to(
+        host.clone(),
+        || view! { <App config=config(r#"{"auth":"basic","collection_id":7}"#) /> },
+    );
+    settle().await;
+    let note = host
+        .query_selector(".collection-note")
+        .unwrap()
+        .expect("the configured collection is shown");
+    assert_eq!(
+        note.text_content().as_deref(),
+        Some("Certificate collection 7")
+    );
     host.remove();
 }
 

@@ -8,8 +8,8 @@ use crate::api::client::{BasicSession, KeyfactorClient};
 use crate::config::{AuthMode, RuntimeConfig};
 use crate::hooks::use_secret_vault::use_secret_vault;
 
-/// How often the idle limit is checked.
-const IDLE_CHECK_EVERY_MS: u64 = 5_000;
+/// How often the idle limit is checked (a cheap comparison).
+const IDLE_CHECK_EVERY_MS: u64 = 1_000;
 
 /// Mounted once, at the app root.
 pub fn use_session_end() {
