@@ -53,23 +53,29 @@ fn rows(reply: &Reply) -> Vec<Value> {
     reply.json().as_array().expect("array").clone()
 }
 
-/// Reenrolls the PEM store `/etc/nginx/tls/web02.pem` (on orchestrator uo-lnx01) on a v10 simulator.
-async fn reenroll_web02(sim: &TestSim) -> Value {
-    let store = store_by_path(sim, true, "/etc/nginx/tls/web02.pem").await;
+/// Reenrolls the PEM store `/etc/nginx/tls/web02.pem` (on orchestrator uo-lnx01), from Command's CA
+/// settings or from `ca`, and returns the store.
+async fn reenroll_web02(sim: &TestSim, v10: bool, ca: Option<&str>) -> Value {
+    let store = store_by_path(sim, v10, "/etc/nginx/tls/web02.pem").await;
+    let mut body = json!({
+        "KeystoreId": store["Id"],
+        "AgentGuid": store["AgentId"],
+        "SubjectName": "CN=web02.eu.keyexample.com",
+        "Alias": "web02",
+        "JobProperties": {},
+    });
+    if let Some(ca) = ca {
+        body["CertificateAuthority"] = json!(ca);
+    }
     let reply = sim
-        .post(
-            "helpdesk",
-            "/CertificateStores/Reenrollment",
-            json!({
-                "KeystoreId": store["Id"],
-                "AgentGuid": store["AgentId"],
-                "SubjectName": "CN=web02.eu.keyexample.com",
-                "Alias": "web02",
-                "JobProperties": {},
-            }),
-        )
+        .post("helpdesk", "/CertificateStores/Reenrollment", body)
         .await;
-    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::NO_CONTENT,
+        "{ca:?}: {}",
+        reply.text
+    );
     store
 }
 
@@ -82,7 +88,7 @@ fn zone_less(text: &Value) -> bool {
 async fn job_history_names_status_and_result_and_writes_zone_less_times() {
     // docs/observed/README.md, divergences 1 and 4.
     let sim = TestSim::v10().await;
-    reenroll_web02(&sim).await;
+    reenroll_web02(&sim, true, None).await;
     sim.advance(JOB_PHASE_MS * 3 / 2).await;
     let filter = r#"JobType -eq "PEMReenrollment""#;
     let running = rows(&history(&sim, filter).await);
@@ -110,7 +116,7 @@ async fn job_history_names_status_and_result_and_writes_zone_less_times() {
     );
 
     let spec = TestSim::v10_spec().await;
-    reenroll_web02(&spec).await;
+    reenroll_web02(&spec, true, None).await;
     spec.advance(JOB_PHASE_MS * 5 / 2).await;
     let done = &rows(&history(&spec, r#"JobType -eq "Reenrollment""#).await)[0];
     assert_eq!(
@@ -216,7 +222,7 @@ async fn recorded_job_history_queries_compare_full_job_type_names_and_agent_mean
 {
     // docs/observed/README.md, divergences 2, 3 and 7, and section 2 "[D] Query fields".
     let sim = TestSim::v10().await;
-    let store = reenroll_web02(&sim).await;
+    let store = reenroll_web02(&sim, true, None).await;
     sim.advance(JOB_PHASE_MS * 5 / 2).await;
     let count = |filter: String| {
         let sim = &sim;
@@ -299,7 +305,7 @@ async fn recorded_job_history_queries_compare_full_job_type_names_and_agent_mean
 #[tokio::test]
 async fn spec_mode_job_history_keeps_agent_as_the_store_host_and_bare_job_types() {
     let sim = TestSim::v10_spec().await;
-    reenroll_web02(&sim).await;
+    reenroll_web02(&sim, true, None).await;
     sim.advance(JOB_PHASE_MS * 5 / 2).await;
     let filter = r#"JobType -eq "Reenrollment" AND Agent -eq "web02.eu.keyexample.com" AND ClientMachine -eq "web02.eu.keyexample.com""#;
     let found = rows(&history(&sim, filter).await);
@@ -312,7 +318,7 @@ async fn scheduled_jobs_take_agent_id_and_contains_on_prefixed_job_types() {
     // Keyfactor's 10.3 script: `AgentID -eq … AND JobType -contains "Discovery"` (docs/observed/README.md,
     // section 2, "GET /OrchestratorJobs/ScheduledJobs").
     let sim = TestSim::v10().await;
-    let store = reenroll_web02(&sim).await;
+    let store = reenroll_web02(&sim, true, None).await;
     let agent_id = store["AgentId"].as_str().expect("agent");
     let scheduled = |filter: String| {
         let sim = &sim;
@@ -657,22 +663,7 @@ async fn the_gateway_ca_has_a_url_for_a_host_name_and_is_found_by_it() {
         (&v25, false, CLOUD_CA),
         (&v25, false, "CloudIssuingCA-G2"),
     ] {
-        let store = store_by_path(sim, v10, "/etc/nginx/tls/web02.pem").await;
-        let reply = sim
-            .post(
-                "helpdesk",
-                "/CertificateStores/Reenrollment",
-                json!({
-                    "KeystoreId": store["Id"],
-                    "AgentGuid": store["AgentId"],
-                    "SubjectName": "CN=web02.eu.keyexample.com",
-                    "Alias": "web02",
-                    "JobProperties": {},
-                    "CertificateAuthority": ca,
-                }),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{ca}: {}", reply.text);
+        reenroll_web02(sim, v10, Some(ca)).await;
     }
 }
 

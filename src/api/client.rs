@@ -45,6 +45,14 @@ pub enum BasicSession {
     },
 }
 
+impl BasicSession {
+    /// Whether the user's pages are open (shown, or kept under the sign-in form after a 401), so signing
+    /// out has something to end.
+    pub fn has_pages(self) -> bool {
+        matches!(self, Self::SignedIn | Self::Rejected)
+    }
+}
+
 /// Cheap to clone: configuration is shared, state lives in signals owned by the app root.
 #[derive(Clone)]
 pub struct KeyfactorClient {

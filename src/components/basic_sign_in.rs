@@ -12,18 +12,14 @@ use crate::components::field::TextField;
 use crate::config::RuntimeConfig;
 use crate::domain::credentials::{BasicCredentials, CredentialsError};
 use crate::hooks::use_secret_vault::use_secret_vault;
+use crate::hooks::use_session_end::end_session;
 
 /// Shows `children` once requests can be sent; in basic mode, a sign-in form until then, and above the
 /// (hidden, kept) page when the credentials were rejected.
 #[component]
 pub fn BasicSignInGate(children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<KeyfactorClient>().basic_session();
-    let page_kept = move || {
-        matches!(
-            session.get(),
-            BasicSession::SignedIn | BasicSession::Rejected
-        )
-    };
+    let page_kept = move || session.get().has_pages();
     let rejected = move || session.get() == BasicSession::Rejected;
     view! {
         <Show when=move || session.get() != BasicSession::SignedIn>
@@ -41,20 +37,11 @@ pub fn SignOutButton() -> impl IntoView {
     let client = expect_context::<KeyfactorClient>();
     let session = client.basic_session();
     let vault = use_secret_vault();
-    let signed_in = move || {
-        matches!(
-            session.get(),
-            BasicSession::SignedIn | BasicSession::Rejected
-        )
-    };
     view! {
-        <Show when=signed_in>
+        <Show when=move || session.get().has_pages()>
             <button type="button" class="secondary" on:click={
                 let client = client.clone();
-                move |_| {
-                    vault.wipe_all();
-                    client.sign_out(false);
-                }
+                move |_| end_session(&client, vault, false)
             }>"Sign out"</button>
         </Show>
     }

@@ -65,6 +65,17 @@ impl JobCategory {
             .find(|category| name.ends_with(&category.name().to_ascii_lowercase()))
     }
 
+    /// How the jobs page names a job type: its category with the store-type specific name Keyfactor gave
+    /// it, e.g. "Reenrollment (PEMReenrollment)"; the name alone when it is the category's or has none.
+    pub fn label(job_type: &str) -> String {
+        match Self::of(job_type, &[]) {
+            Some(category) if !category.name().eq_ignore_ascii_case(job_type.trim()) => {
+                format!("{} ({job_type})", category.name())
+            }
+            _ => job_type.to_owned(),
+        }
+    }
+
     /// Whether a job of type `job_type` is of this category.
     pub fn includes(self, job_type: &str, agent_job_types: &[AgentJobType]) -> bool {
         Self::of(job_type, agent_job_types) == Some(self)
@@ -117,6 +128,20 @@ mod tests {
         ] {
             assert_eq!(JobCategory::of(job_type, &[]), Some(category), "{job_type}");
         }
+    }
+
+    #[test]
+    fn labels_name_the_category_beside_the_store_type_specific_name() {
+        assert_eq!(
+            JobCategory::label("PEMReenrollment"),
+            "Reenrollment (PEMReenrollment)"
+        );
+        assert_eq!(
+            JobCategory::label("K8STLSSecr Management"),
+            "Management (K8STLSSecr Management)"
+        );
+        assert_eq!(JobCategory::label("Reenrollment"), "Reenrollment");
+        assert_eq!(JobCategory::label("SslDiscovery"), "SslDiscovery");
     }
 
     #[test]

@@ -4,12 +4,19 @@
 
 use leptos::prelude::*;
 
-use crate::api::client::{BasicSession, KeyfactorClient};
+use crate::api::client::KeyfactorClient;
 use crate::config::{AuthMode, RuntimeConfig};
-use crate::hooks::use_secret_vault::use_secret_vault;
+use crate::hooks::use_secret_vault::{use_secret_vault, SecretVault};
 
 /// How often the idle limit is checked (a cheap comparison).
 const IDLE_CHECK_EVERY_MS: u64 = 1_000;
+
+/// Wipes every secret views hold and, in basic mode, the credentials (`idle`: it was the inactivity
+/// limit): what "Sign out", leaving the page and the idle limit all do.
+pub fn end_session(client: &KeyfactorClient, vault: SecretVault, idle: bool) {
+    vault.wipe_all();
+    client.sign_out(idle);
+}
 
 /// Mounted once, at the app root.
 pub fn use_session_end() {
@@ -17,10 +24,7 @@ pub fn use_session_end() {
     let vault = use_secret_vault();
     let leaving = window_event_listener(leptos::ev::pagehide, {
         let client = client.clone();
-        move |_| {
-            vault.wipe_all();
-            client.sign_out(false);
-        }
+        move |_| end_session(&client, vault, false)
     });
     on_cleanup(move || leaving.remove());
     if client.auth_mode() == AuthMode::Basic {
@@ -42,13 +46,8 @@ fn sign_out_when_idle(client: KeyfactorClient, limit_ms: f64) {
     let check = set_interval_with_handle(
         move || {
             let idle_for = js_sys::Date::now() - last_activity.get_value();
-            let signed_in = matches!(
-                session.get_untracked(),
-                BasicSession::SignedIn | BasicSession::Rejected
-            );
-            if signed_in && idle_for >= limit_ms {
-                vault.wipe_all();
-                client.sign_out(true);
+            if session.get_untracked().has_pages() && idle_for >= limit_ms {
+                end_session(&client, vault, true);
             }
         },
         std::time::Duration::from_millis(IDLE_CHECK_EVERY_MS),

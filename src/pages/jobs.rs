@@ -167,7 +167,7 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
                     .into_iter()
                     .map(|job| {
                         let result = job.is_final().then(|| job.result.to_string());
-                        let job_type = job_type_label(job.job_type.as_deref().unwrap_or_default());
+                        let job_type = JobCategory::label(job.job_type.as_deref().unwrap_or_default());
                         view! {
                             <tr>
                                 <td>{job_type}</td>
@@ -187,15 +187,4 @@ fn JobTable(filter: JobListFilter, rows: Vec<JobHistoryEntry>) -> impl IntoView 
         {pager}
     }
     .into_any()
-}
-
-/// A job's category with the store-type specific name Keyfactor gave it, e.g. "Reenrollment
-/// (PEMReenrollment)"; the name alone when it is the category's or has none.
-fn job_type_label(job_type: &str) -> String {
-    match JobCategory::of(job_type, &[]) {
-        Some(category) if !category.name().eq_ignore_ascii_case(job_type.trim()) => {
-            format!("{} ({job_type})", category.name())
-        }
-        _ => job_type.to_owned(),
-    }
 }

@@ -170,16 +170,12 @@ impl TestSim {
         body: Value,
         status: StatusCode,
     ) -> Reply {
-        let reply = self.post(user, path, body).await;
-        assert_eq!(reply.status, status, "{}", reply.text);
-        reply
+        self.post(user, path, body).await.expecting(status)
     }
 
     /// A GET that must answer `status`.
     pub async fn get_expecting(&self, user: &str, path: &str, status: StatusCode) -> Reply {
-        let reply = self.get(user, path).await;
-        assert_eq!(reply.status, status, "{}", reply.text);
-        reply
+        self.get(user, path).await.expecting(status)
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {

@@ -115,13 +115,10 @@ mod tests {
             ("3", r#""Completed""#),
             ("4", r#""acknowledged""#),
             ("5", r#""CompletedWillRetry""#),
-            (r#""3""#, r#""in process""#),
         ] {
-            let (by_number, by_name) = (status(number), status(name));
-            assert_ne!(by_number, JobStatus::Other(UnknownValue::Number(-1)));
-            if number != r#""3""# {
-                assert_eq!(by_number, by_name, "{number} vs {name}");
-            }
+            let by_number = status(number);
+            assert!(!matches!(by_number, JobStatus::Other(_)), "{number}");
+            assert_eq!(by_number, status(name), "{number} vs {name}");
         }
         assert_eq!(status(r#""3""#), JobStatus::Completed);
         assert_eq!(status(r#""in process""#), JobStatus::InProcess);
