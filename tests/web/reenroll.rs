@@ -1,5 +1,4 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the reenrollment form follows the store type.
-#![cfg(target_arch = "wasm32")]
 
 use certportal::api::client::KeyfactorClient;
 use certportal::api::models::{CertificateStore, CertificateStoreType};
@@ -10,13 +9,9 @@ use certportal::pages::reenroll::ReenrollForm;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::*;
+use wasm_bindgen_test::wasm_bindgen_test;
 
-mod support;
-
-use support::{host, settle};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{host, settle};
 
 fn store() -> CertificateStore {
     serde_json::from_value(serde_json::json!({
@@ -85,7 +80,6 @@ async fn a_secret_parameter_renders_a_masked_password_input() {
         .text_content()
         .unwrap()
         .starts_with("Private Key Password"));
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -138,5 +132,4 @@ async fn required_bool_and_choice_parameters_are_validated_on_submit() {
             .as_deref(),
         Some("error-summary")
     );
-    host.remove();
 }

@@ -1,5 +1,4 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the app shell and the shared form pieces.
-#![cfg(target_arch = "wasm32")]
 
 use certportal::app::App;
 use certportal::components::field::TextField;
@@ -7,13 +6,9 @@ use certportal::config::RuntimeConfig;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::*;
+use wasm_bindgen_test::wasm_bindgen_test;
 
-mod support;
-
-use support::{host, settle};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{host, settle};
 
 fn config(json: &str) -> RuntimeConfig {
     RuntimeConfig::from_json(json).unwrap()
@@ -52,7 +47,6 @@ async fn app_shell_mounts_with_navigation_and_a_main_landmark() {
     assert!(host.query_selector("main#main").unwrap().is_some());
     // No certificate collection configured or linked: the header names none.
     assert!(host.query_selector(".collection-note").unwrap().is_none());
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -73,7 +67,6 @@ async fn the_header_names_the_certificate_collection_requests_are_made_in() {
         note.text_content().as_deref(),
         Some("Certificate collection 7")
     );
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -92,7 +85,6 @@ async fn basic_auth_mode_asks_for_credentials_before_any_page() {
     );
     let password = host.query_selector("input#password").unwrap().unwrap();
     assert_eq!(password.get_attribute("type").as_deref(), Some("password"));
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -148,5 +140,4 @@ async fn text_field_links_its_error_only_while_there_is_one() {
         .unwrap();
     settle().await;
     assert_eq!(value.get_untracked(), "AB");
-    host.remove();
 }

@@ -1,5 +1,4 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the renewal flow's form pieces.
-#![cfg(target_arch = "wasm32")]
 
 use certportal::app::App;
 use certportal::components::secret_value::SecretValue;
@@ -9,13 +8,9 @@ use certportal::hooks::use_secret_vault::SecretVault;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::*;
+use wasm_bindgen_test::wasm_bindgen_test;
 
-mod support;
-
-use support::{host, settle};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{host, settle};
 
 fn click(host: &web_sys::HtmlElement, selector: &str) {
     let element: web_sys::HtmlElement = host
@@ -76,7 +71,6 @@ async fn password_is_masked_until_revealed_and_gone_after_leaving() {
     secret.set(None);
     settle().await;
     assert!(!host.inner_html().contains(PASSWORD));
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -107,7 +101,6 @@ async fn a_wiped_password_says_it_is_gone_and_offers_nothing_to_reveal_or_copy()
         .unwrap()
         .unwrap();
     assert!(buttons.has_attribute("hidden"));
-    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -159,5 +152,4 @@ async fn lookup_form_validates_on_submit_and_live_after() {
         .unwrap();
     settle().await;
     assert_eq!(input.get_attribute("aria-invalid"), None);
-    host.remove();
 }
