@@ -3,6 +3,7 @@
 
 mod bench;
 mod bundle;
+mod layers;
 mod process;
 mod tools;
 
@@ -24,6 +25,7 @@ commands:
   bench [--smoke] measure bundle size against a floor app, start-up against a static page, requests per
                   task, the longest task, validator cost and memory over 1,000 polls (--smoke: sizes and
                   one load, as `test` runs it)
+  layers          which top-level module uses which, in the portal and the simulator; fails on a cycle
   install         only install the toolchain (wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages)";
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Some("layers") => layers::report(&workspace_root()),
         Some("install") => tools::ensure_all(&workspace_root()),
         _ => {
             eprintln!("{USAGE}");
