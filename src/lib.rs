@@ -1,6 +1,6 @@
 //! Self-service certificate renewal portal for Keyfactor Command.
 //!
-//! Data flows one way: input → [`domain`] parse → typed request ([`api::models`]) → the one client
+//! Data flows one way: input → [`domain`] parse → typed request ([`domain::models`]) → the one client
 //! (`api::client`) → typed result → view. `domain`, `config` and the API types are plain Rust and tested
 //! natively; the views, hooks and HTTP client exist only in the browser build.
 

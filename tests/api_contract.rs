@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use certportal::api::error::{decode_json, expect_no_content, ApiError, AuthMode, HttpAnswer};
-use certportal::api::models::*;
+use certportal::domain::models::*;
 use certportal::domain::{ParameterKind, SecretString};
 
 macro_rules! fixture {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use certportal::api::error::{decode_json, ApiError, AuthMode, HttpAnswer};
-use certportal::api::models::*;
 use certportal::domain::job_category::JobCategory;
+use certportal::domain::models::*;
 use certportal::domain::{CertificateAuthority, Guid};
 
 /// Recordings of endpoints the portal does not call, with why they are kept.
@@ -203,7 +203,7 @@ fn certificate(name: &str, body: &str) {
 }
 
 fn authorities(name: &str, body: &str) {
-    let authorities: Vec<certportal::api::models::CertificateAuthority> = decode(name, body);
+    let authorities: Vec<certportal::domain::models::CertificateAuthority> = decode(name, body);
     for authority in &authorities {
         let wire = authority.enrollment_name().expect("host and logical name");
         let parsed = CertificateAuthority::parse(&wire)

@@ -2,8 +2,8 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::Agent;
-use super::query::{ListEndpoint, ListQuery, QueryExpr, TextOp};
+use crate::domain::models::Agent;
+use crate::domain::query::{ListEndpoint, ListQuery, QueryExpr, TextOp};
 use crate::domain::Guid;
 
 /// Enough for one page of every orchestrator a deployment has in practice.

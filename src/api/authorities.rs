@@ -2,8 +2,8 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::EnrollmentPattern;
-use super::query::{ListEndpoint, ListQuery};
+use crate::domain::models::EnrollmentPattern;
+use crate::domain::query::{ListEndpoint, ListQuery};
 
 /// Enough for one page of every pattern a deployment has in practice.
 const ALL_ON_ONE_PAGE: u32 = 200;

@@ -2,8 +2,8 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::Certificate;
-use super::query::{ListEndpoint, ListQuery};
+use crate::domain::models::Certificate;
+use crate::domain::query::{ListEndpoint, ListQuery};
 
 /// Rows per request when a whole list is read.
 const PAGE_SIZE: u32 = 25;

@@ -13,11 +13,11 @@ use web_sys::{
 };
 
 use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
-use super::query::{ListEndpoint, ListQuery};
 use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
 use crate::domain::collection::{refusal_hint, CollectionId};
 use crate::domain::command_version::CommandVersion;
 use crate::domain::credentials::BasicCredentials;
+use crate::domain::query::{ListEndpoint, ListQuery};
 
 const PRODUCT_VERSION_HEADER: &str = "x-keyfactor-product-version";
 

@@ -4,14 +4,14 @@ use chrono::{DateTime, Utc};
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::{
+use crate::domain::command_version::CommandVersion;
+use crate::domain::enrollment_choices::EnrollmentChoices;
+use crate::domain::models::{
     AvailableRenewal, Certificate, CertificateRef, EnrollmentContext, EnrollmentManagementRequest,
     EnrollmentManagementResponse, ExistingEnrollmentManagementRequest, RenewalRequest,
     RenewalResponse,
 };
-use super::query::ListQuery;
-use crate::domain::command_version::CommandVersion;
-use crate::domain::enrollment_choices::EnrollmentChoices;
+use crate::domain::query::ListQuery;
 use crate::domain::renewal::{available_renewal_path, renewed_since_conditions, RenewalPlan};
 
 /// What a renewal submit led to.

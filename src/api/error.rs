@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
-use super::models::KeyfactorErrorBody;
+use crate::domain::models::KeyfactorErrorBody;
 
 /// How the portal authenticates decides what a 401 means.
 pub use crate::config::AuthMode;

@@ -2,8 +2,8 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::{JobHistoryEntry, ScheduledJob};
-use super::query::{ListEndpoint, ListQuery};
+use crate::domain::models::{JobHistoryEntry, ScheduledJob};
+use crate::domain::query::{ListEndpoint, ListQuery};
 
 impl KeyfactorClient {
     /// `GET /OrchestratorJobs/JobHistory`, one page, spelled for the server's version.

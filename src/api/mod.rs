@@ -1,8 +1,6 @@
 //! Everything that knows Keyfactor's HTTP contract. Views never build URLs, headers or JSON themselves.
 
 pub mod error;
-pub mod models;
-pub mod query;
 
 #[cfg(target_arch = "wasm32")]
 pub mod agents;

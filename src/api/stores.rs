@@ -2,10 +2,10 @@
 
 use super::client::KeyfactorClient;
 use super::error::ApiError;
-use super::models::{
+use crate::domain::models::{
     CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
 };
-use super::query::{ListEndpoint, ListQuery};
+use crate::domain::query::{ListEndpoint, ListQuery};
 
 /// Enough for every store type a Command installation defines, in one request.
 const STORE_TYPES_PAGE: u32 = 200;

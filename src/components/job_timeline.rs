@@ -6,10 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::models::JobResult;
 use crate::components::api_error::ApiErrorNotice;
 use crate::config::RuntimeConfig;
 use crate::domain::job_tracking::{JobListFilter, JobPhase, JobTarget, Verdict};
+use crate::domain::models::JobResult;
 use crate::hooks::use_job_polling::use_job_polling;
 use crate::routes::href;
 

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use crate::components::data_table::DataTable;
 
 use crate::api::client::KeyfactorClient;
-use crate::api::models::{CertificateStore, CertificateStoreType};
-use crate::api::query::{ListQuery, QueryExpr, TextOp};
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::TextField;
+use crate::domain::models::{CertificateStore, CertificateStoreType};
+use crate::domain::query::{ListQuery, QueryExpr, TextOp};
 use crate::domain::reenrollment::{store_type_of, type_name};
 use crate::domain::Guid;
 

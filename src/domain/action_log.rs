@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
+use crate::domain::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
 use crate::domain::renewal::REDACTED;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::models::{
+use crate::domain::command_version::CommandVersion;
+use crate::domain::enrollment_choices::EnrollmentChoices;
+use crate::domain::models::{
     Certificate, CertificateRef, Disposition, EnrollmentManagementResponse, RenewalRequest,
     RenewalResponse,
 };
-use crate::domain::command_version::CommandVersion;
-use crate::domain::enrollment_choices::EnrollmentChoices;
 use crate::domain::renewal::{
     installed_locations, parse_authority, parse_profile, renewal_request, InstalledLocation,
     RenewalPlan, SeededChoice,
@@ -632,7 +632,7 @@ pub fn passwords_csv(lines: &[PasswordLine]) -> SecretString {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::{EnrollmentContext, EnrollmentProfile};
+    use crate::domain::models::{EnrollmentContext, EnrollmentProfile};
     use chrono::TimeZone;
     use proptest::prelude::*;
     use serde_json::json;

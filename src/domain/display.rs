@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::api::models::Certificate;
+use crate::domain::models::Certificate;
 
 /// The certificate's common name, or "certificate 42" when it has none.
 pub fn certificate_name(certificate: &Certificate) -> String {

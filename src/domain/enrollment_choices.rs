@@ -1,7 +1,7 @@
 //! What the CA and template / enrollment-pattern pickers offer, from what the caller may use
 //! (`GET /Enrollment/PFX/Context/My`, plus `GET /EnrollmentPatterns` on v25). Pure, tested natively.
 
-use crate::api::models::{ContextTemplate, EnrollmentContext, EnrollmentPattern};
+use crate::domain::models::{ContextTemplate, EnrollmentContext, EnrollmentPattern};
 
 /// One entry of a picker: `value` is sent, `label` is read.
 #[derive(Clone, Debug, PartialEq, Eq)]

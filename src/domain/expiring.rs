@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
-use crate::api::models::Certificate;
-use crate::api::query::{CompareOp, QueryExpr};
 use crate::domain::display;
+use crate::domain::models::Certificate;
+use crate::domain::query::{CompareOp, QueryExpr};
 use crate::domain::renewal::RenewalPlan;
 use crate::domain::text::percent_encode;
 

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::api::models::AgentJobType;
+use crate::domain::models::AgentJobType;
 
 /// The job categories the portal schedules or shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::models::AgentJobType;
 use crate::domain::job_tracking::{
     agent_check_due, AgentCheck, JobPhase, JobTarget, Observation, TrackingLimits, Verdict,
 };
+use crate::domain::models::AgentJobType;
 use crate::domain::polling::PollSchedule;
 
 /// What the poller does after a transition.
@@ -169,8 +169,8 @@ impl JobFollow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::JobResult;
     use crate::domain::job_category::JobCategory;
+    use crate::domain::models::JobResult;
     use crate::domain::Guid;
     use chrono::Duration;
 

@@ -16,11 +16,11 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::api::models::{
+use crate::domain::job_category::JobCategory;
+use crate::domain::models::{
     wire_time, AgentJobType, JobHistoryEntry, JobResult, JobStatus, ScheduledJob,
 };
-use crate::api::query::{ListQuery, QueryExpr, TextOp};
-use crate::domain::job_category::JobCategory;
+use crate::domain::query::{ListQuery, QueryExpr, TextOp};
 use crate::domain::text::percent_encode;
 use crate::domain::Guid;
 
@@ -505,7 +505,7 @@ impl JobListFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::UnknownValue;
+    use crate::domain::models::UnknownValue;
 
     const MACHINE: &str = "web01.eu.keyexample.com";
     const PATH: &str = "/etc/ssl/certs/web01.pem";

@@ -1,6 +1,7 @@
-//! Pure validators and parsers for the portal's forms: each turns raw user input
-//! into a validated type or an error whose `Display` is the message shown next to the field.
-//! Plain Rust (no browser APIs), tested natively.
+//! Everything the portal knows and decides, in plain Rust (no browser APIs, no HTTP), tested natively:
+//! Keyfactor's resources as Command sends them (`models`) and its query language (`query`); validators and
+//! parsers that turn raw user input into a validated type or an error whose `Display` is the message shown
+//! next to the field; and the flows' plans and state machines. `crate::api` sends what this module builds.
 
 /// What the user did in this tab, exportable without secrets.
 pub mod action_log;
@@ -36,8 +37,12 @@ pub mod job_follow;
 pub mod job_property;
 /// Recognising and following an orchestrator job submitted without a job id.
 pub mod job_tracking;
+/// Keyfactor Command's resources and requests as they travel on the wire (v10 → v25).
+pub mod models;
 /// The poll backoff schedule.
 pub mod polling;
+/// Keyfactor's query language for list endpoints (`pq.queryString`), paging and sorting.
+pub mod query;
 /// The store reenrollment form: eligible stores, `JobProperties`, the request.
 pub mod reenrollment;
 /// The renewal flow: plan, requests, locations, deep link, redacted API-call text.

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::models::{
+use crate::domain::command_version::CommandVersion;
+use crate::domain::models::{
     CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
 };
-use crate::domain::command_version::CommandVersion;
 use crate::domain::renewal::{parse_authority, parse_profile};
 use crate::domain::{parse_job_property, Alias, DistinguishedName, EntryParameterSpec, Guid};
 
@@ -219,7 +219,7 @@ fn problem(field: ReenrollField, message: impl ToString) -> FormProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::SupportedOperations;
+    use crate::domain::models::SupportedOperations;
     use crate::domain::ParameterKind;
     use serde_json::json;
 

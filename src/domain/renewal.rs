@@ -6,13 +6,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::{CertificateAuthority, CertificateId, RequestTimestamp, TemplateShortName, Thumbprint};
-use crate::api::models::{
+use crate::domain::command_version::CommandVersion;
+use crate::domain::models::{
     Agent, AvailableRenewal, Certificate, CertificateLocation, CertificateRef, CertificateStore,
     Disposition, EnrollmentManagementRequest, EnrollmentProfile,
     ExistingEnrollmentManagementRequest, ManagementStore, NewCertificateRef, RenewalRequest,
 };
-use crate::api::query::{CompareOp, QueryExpr, TextOp};
-use crate::domain::command_version::CommandVersion;
+use crate::domain::query::{CompareOp, QueryExpr, TextOp};
 use crate::domain::SecretString;
 
 /// How the user identifies the certificate to renew.
@@ -476,7 +476,7 @@ fn redact_passwords(value: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::RenewalOptions;
+    use crate::domain::models::RenewalOptions;
     use chrono::TimeZone;
     use serde_json::json;
 

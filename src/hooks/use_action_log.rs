@@ -5,10 +5,10 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 use crate::api::error::ApiError;
-use crate::api::models::{EnrollmentManagementResponse, RenewalResponse};
 use crate::domain::action_log::{
     installation_outcome, renewal_outcome, renewal_reference, ActionKind, LoggedAction,
 };
+use crate::domain::models::{EnrollmentManagementResponse, RenewalResponse};
 
 #[derive(Clone, Copy, Default)]
 pub struct ActionLog(RwSignal<Vec<LoggedAction>>);

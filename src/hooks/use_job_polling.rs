@@ -9,10 +9,10 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::models::AgentJobType;
 use crate::config::RuntimeConfig;
 use crate::domain::job_follow::{AgentReading, JobFollow, Next};
 use crate::domain::job_tracking::{AgentCheck, JobTarget, Observation, TrackingLimits, Verdict};
+use crate::domain::models::AgentJobType;
 
 /// What the timeline shows.
 #[derive(Clone, Copy)]

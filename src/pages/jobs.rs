@@ -11,11 +11,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::client::KeyfactorClient;
-use crate::api::models::JobHistoryEntry;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::JobListFilter;
+use crate::domain::models::JobHistoryEntry;
 use crate::routes::href;
 
 const JOBS_PER_PAGE: u32 = 25;

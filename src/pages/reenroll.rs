@@ -6,7 +6,6 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
@@ -18,6 +17,7 @@ use crate::domain::action_log::ActionKind;
 use crate::domain::command_version::CommandVersion;
 use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::{JobPhase, JobTarget, TrackingLimits};
+use crate::domain::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
 use crate::domain::reenrollment::{
     store_type_of, subject_prefills, type_name, FormProblem, ReenrollField, ReenrollmentForm,
     SubjectPrefill,

@@ -1,9 +1,9 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the reenrollment form follows the store type.
 
 use certportal::api::client::KeyfactorClient;
-use certportal::api::models::{CertificateStore, CertificateStoreType};
 use certportal::config::RuntimeConfig;
 use certportal::domain::command_version::CommandVersion;
+use certportal::domain::models::{CertificateStore, CertificateStoreType};
 use certportal::hooks::use_action_log::ActionLog;
 use certportal::pages::reenroll::ReenrollForm;
 use leptos::mount::mount_to;

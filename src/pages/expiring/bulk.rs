@@ -15,7 +15,6 @@ use super::RenewalKind;
 use crate::api::client::KeyfactorClient;
 use crate::api::enrollment::RenewOutcome;
 use crate::api::error::ApiError;
-use crate::api::models::{Certificate, CertificateRef, EnrollmentProfile};
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::enrollment_pickers::EnrollmentPickers;
@@ -29,6 +28,7 @@ use crate::domain::bulk::{
 use crate::domain::command_version::CommandVersion;
 use crate::domain::display;
 use crate::domain::enrollment_choices::EnrollmentChoices;
+use crate::domain::models::{Certificate, CertificateRef, EnrollmentProfile};
 use crate::domain::renewal::{
     parse_authority, parse_profile, replace_request, RenewalPlan, SeededChoice,
 };

@@ -16,9 +16,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::client::KeyfactorClient;
-use crate::api::models::Certificate;
-use crate::api::models::CertificateRef;
-use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
 use crate::components::field::{SelectField, SelectOption, TextField};
@@ -28,6 +25,9 @@ use crate::domain::expiring::{
     choices, expiring_list, plan_label, store_count, weekly_counts, ExpiringFilter, ExpiryWindow,
     TIMELINE_WEEKS, WINDOW_CHOICES,
 };
+use crate::domain::models::Certificate;
+use crate::domain::models::CertificateRef;
+use crate::domain::query::ListQuery;
 use crate::domain::renewal::{days_left, RenewalPlan};
 use crate::routes::href;
 

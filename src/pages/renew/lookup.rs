@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use crate::components::data_table::DataTable;
 
 use crate::api::client::KeyfactorClient;
-use crate::api::models::{Certificate, CertificateRef};
-use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::field::TextField;
 use crate::domain::display;
+use crate::domain::models::{Certificate, CertificateRef};
+use crate::domain::query::ListQuery;
 use crate::domain::renewal::{
     days_left, parse_certificate_ref, parse_expiry_window, search_conditions, DeepLinkError,
     LookupKind, Prefill, SearchCriteria,

@@ -10,12 +10,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::models::{
-    Agent, Certificate, CertificateLocation, CertificateRef, CertificateStore,
-};
-use crate::api::query::ListQuery;
 use crate::components::api_error::ApiErrorNotice;
 use crate::domain::command_version::CommandVersion;
+use crate::domain::models::{
+    Agent, Certificate, CertificateLocation, CertificateRef, CertificateStore,
+};
+use crate::domain::query::ListQuery;
 use crate::domain::renewal::{
     installed_locations, parse_certificate_ref, prefill_from_query, thumbprint_condition,
     InstalledLocation, Prefill, RenewalPlan,

@@ -10,13 +10,13 @@ use super::PlanData;
 use crate::api::client::KeyfactorClient;
 use crate::api::enrollment::{RenewOutcome, RENEW_PATH};
 use crate::api::error::ApiError;
-use crate::api::models::{Certificate, RenewalRequest, RenewalResponse};
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::error_summary::{ErrorSummary, FieldProblem};
 use crate::components::secret_value::copy_text;
 use crate::config::{AuthMode, RuntimeConfig};
 use crate::domain::display;
+use crate::domain::models::{Certificate, RenewalRequest, RenewalResponse};
 use crate::domain::renewal::{
     api_call_text, days_left, parse_authority, parse_profile, renewal_request, ApiCall,
     InstalledLocation, RenewalPlan, SeededChoice,

@@ -10,11 +10,11 @@ use crate::components::data_table::DataTable;
 use super::PlanData;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
-use crate::api::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::components::secret_value::SecretValue;
 use crate::domain::action_log::ActionKind;
+use crate::domain::models::{Disposition, EnrollmentManagementResponse, RenewalResponse};
 use crate::domain::renewal::{
     deploy_request, disposition_advice, replace_request, InstalledLocation,
 };

@@ -168,15 +168,15 @@ macro_rules! wire_enum {
         $vis enum $name {
             $( $(#[$variant_meta])* $variant, )+
             /// A value this portal does not know, as sent.
-            Other($crate::api::models::UnknownValue),
+            Other($crate::domain::models::UnknownValue),
         }
 
-        impl From<$crate::api::models::common::WireValue> for $name {
-            fn from(value: $crate::api::models::common::WireValue) -> Self {
-                use $crate::api::models::common::WireValue;
+        impl From<$crate::domain::models::common::WireValue> for $name {
+            fn from(value: $crate::domain::models::common::WireValue) -> Self {
+                use $crate::domain::models::common::WireValue;
                 match value {
                     $( WireValue::Number($code) => Self::$variant, )+
-                    WireValue::Number(code) => Self::Other($crate::api::models::UnknownValue::Number(code)),
+                    WireValue::Number(code) => Self::Other($crate::domain::models::UnknownValue::Number(code)),
                     WireValue::Name(name) => {
                         $(
                             if WireValue::name_matches(&name, stringify!($variant))
@@ -185,7 +185,7 @@ macro_rules! wire_enum {
                                 return Self::$variant;
                             }
                         )+
-                        Self::Other($crate::api::models::UnknownValue::Name(name.into()))
+                        Self::Other($crate::domain::models::UnknownValue::Name(name.into()))
                     }
                 }
             }
@@ -202,7 +202,7 @@ macro_rules! wire_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <$crate::api::models::common::WireValue as serde::Deserialize>::deserialize(deserializer)
+                <$crate::domain::models::common::WireValue as serde::Deserialize>::deserialize(deserializer)
                     .map(Self::from)
             }
         }
@@ -228,7 +228,7 @@ macro_rules! wire_flags {
             $( const $flag: u32 = $bit; )+
 
             fn bit_named(name: &str) -> u32 {
-                use $crate::api::models::common::WireValue;
+                use $crate::domain::models::common::WireValue;
                 $(
                     if WireValue::name_matches(name, stringify!($flag))
                         $(|| WireValue::name_matches(name, $alias))*
@@ -236,15 +236,15 @@ macro_rules! wire_flags {
                         return Self::$flag;
                     }
                 )+
-                $crate::api::models::common::UNRECOGNISED_FLAG
+                $crate::domain::models::common::UNRECOGNISED_FLAG
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use $crate::api::models::common::WireValue;
+                use $crate::domain::models::common::WireValue;
                 Ok(match WireValue::deserialize(deserializer)? {
-                    WireValue::Number(bits) => Self(u32::try_from(bits).unwrap_or($crate::api::models::common::UNRECOGNISED_FLAG)),
+                    WireValue::Number(bits) => Self(u32::try_from(bits).unwrap_or($crate::domain::models::common::UNRECOGNISED_FLAG)),
                     WireValue::Name(names) => Self(
                         names
                             .split([',', '|'])

@@ -91,7 +91,7 @@ pub struct ScheduledJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::UnknownValue;
+    use crate::domain::models::UnknownValue;
 
     fn status(json: &str) -> JobStatus {
         serde_json::from_str(json).unwrap()
