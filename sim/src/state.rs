@@ -10,8 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::auth::DemoUser;
 use crate::faults::Fault;
-use crate::jobs;
-use crate::model::{Timestamp, World};
+use crate::model::{jobs, Timestamp, World};
 use crate::request_log::RequestLog;
 use crate::{seed, SimConfig};
 
