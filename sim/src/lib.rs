@@ -98,6 +98,7 @@ mod auth;
 mod authorities;
 mod body;
 mod call;
+mod certificate_fields;
 mod certificates;
 mod enrollment;
 mod error;
