@@ -113,6 +113,7 @@ mod query;
 mod request_log;
 mod retrieval;
 mod revocation;
+mod security_headers;
 mod seed;
 mod server;
 mod sso;
@@ -133,7 +134,7 @@ use tokio::net::TcpListener;
 
 pub use auth::{find_user, DemoUser, DEMO_USERS};
 pub use permissions::{Collection, Permission, SecurityRole, COLLECTIONS, SECURITY_ROLES};
-pub use static_files::CONTENT_SECURITY_POLICY;
+pub use security_headers::CONTENT_SECURITY_POLICY;
 
 use state::Sim;
 
