@@ -10,9 +10,9 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use sha1::{Digest, Sha1};
 
+use super::enrollment::{certificate_by_id, extended_key_usages};
 use crate::auth::Caller;
 use crate::certificate_fields::{cert_state, record, FIELDS};
-use crate::enrollment::{certificate_by_id, extended_key_usages};
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, Certificate, KeyAlgorithm, World};
