@@ -12,8 +12,8 @@ use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::faults::Fault;
 use crate::model::iso;
+use crate::state::faults::Fault;
 use crate::state::Sim;
 
 pub fn router(sim: Arc<Sim>) -> Router {

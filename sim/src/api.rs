@@ -14,11 +14,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::{basic_credentials, find_user, BasicCredentials, Caller};
 use crate::error::{ApiError, ErrorCode};
-use crate::state::Sim;
-use crate::{
-    authorities, certificates, enrollment, jobs, retrieval, revocation, sso, stores, workflow,
-    ApiFlavor,
+use crate::handlers::{
+    authorities, certificates, enrollment, jobs, retrieval, revocation, stores, workflow,
 };
+use crate::state::Sim;
+use crate::{sso, ApiFlavor};
 
 const REQUESTED_WITH: HeaderName = HeaderName::from_static("x-keyfactor-requested-with");
 const PRODUCT_VERSION: HeaderName = HeaderName::from_static("x-keyfactor-product-version");

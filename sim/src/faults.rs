@@ -6,115 +6,24 @@ use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 use crate::error::{keyfactor_error_body, ErrorCode};
-use crate::request_log::Faulted;
 use crate::sso;
+use crate::state::faults::{take, Fault, FaultKind};
 use crate::state::Sim;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    /// That HTTP status: Keyfactor error body for 4xx, a generic page for 5xx.
-    Status,
-    /// 200 with an HTML page where JSON was expected.
-    Html,
-    MalformedJson,
-    /// The real response body cut in half.
-    TruncatedJson,
-    /// The real response, wrapped into valid JSON of another shape.
-    WrongShape,
-    /// Never answers; holds the connection until the client gives up.
-    Timeout,
-    /// Closes the connection without any response.
-    Drop,
-    /// Carries the request out, then answers 504 as a proxy does that gave up waiting on a slow Command:
-    /// the change is made, but the client never sees Command's answer.
-    LostAnswer,
-    /// Waits `delay_ms`, then answers normally.
-    Latency,
-    /// 302 to the SSO sign-in page, like an expired proxy session.
-    Redirect,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// A fault as posted: `times` 0 means until cleared.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct Fault {
-    #[serde(default)]
-    pub method: Option<String>,
-    pub path: String,
-    pub kind: FaultKind,
-    #[serde(default = "one")]
-    pub times: u32,
-    /// Matching requests let through untouched before the fault applies (e.g. 2: the third one fails).
-    #[serde(default)]
-    pub after: u32,
-    #[serde(default)]
-    pub status: Option<u16>,
-    #[serde(default)]
-    pub delay_ms: Option<u64>,
-    /// Matches still to go (`None` = unlimited).
-    #[serde(skip_deserializing)]
-    pub remaining: Option<u32>,
-}
-
-impl Fault {
-    /// Validates a posted fault and arms its counter.
-    pub fn armed(mut self) -> Result<Self, String> {
-        if self.path.is_empty() || !self.path.starts_with('/') {
-            return Err("path must start with '/'".into());
-        }
-        if let Some(status) = self.status {
-            StatusCode::from_u16(status).map_err(|_| format!("invalid status {status}"))?;
-        }
-        self.remaining = (self.times > 0).then_some(self.times);
-        Ok(self)
-    }
-
-    fn matches(&self, method: &Method, paths: &[&str]) -> bool {
-        let method_matches = self
-            .method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
-        let path_matches = |path: &&str| match self.path.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix),
-            None => *path == self.path,
-        };
-        method_matches && paths.iter().any(path_matches)
-    }
-}
 
 /// Lets the `drop` fault close the connection; inserted per connection by the server loop.
 #[derive(Clone)]
 pub struct ConnectionKill(pub Arc<Notify>);
 
-/// Takes one use of the first fault matching the request (removing it when used up).
-fn take(faults: &mut Vec<Fault>, method: &Method, paths: &[&str]) -> Option<Fault> {
-    let index = faults.iter().position(|f| f.matches(method, paths))?;
-    if faults[index].after > 0 {
-        faults[index].after -= 1;
-        return None;
-    }
-    let fault = faults[index].clone();
-    match &mut faults[index].remaining {
-        Some(1) => {
-            faults.remove(index);
-        }
-        Some(n) => *n -= 1,
-        None => {}
-    }
-    Some(fault)
-}
+/// Set on a response when a fault replaced or rewrote it, so the request log can tell.
+#[derive(Clone, Copy)]
+pub struct Faulted;
 
 /// The path as the app sees it behind a sub-path proxy (`/certs/KeyfactorAPI/x` → `/KeyfactorAPI/x`).
 pub fn unprefixed_path<'a>(path: &'a str, public_path: &str) -> Option<&'a str> {
@@ -251,51 +160,6 @@ async fn rewrite_body(response: Response, rewrite: impl FnOnce(&[u8]) -> Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fault(path: &str, times: u32) -> Fault {
-        Fault {
-            method: Some("POST".into()),
-            path: path.into(),
-            kind: FaultKind::Status,
-            times,
-            after: 0,
-            status: Some(503),
-            delay_ms: None,
-            remaining: None,
-        }
-        .armed()
-        .expect("valid fault")
-    }
-
-    #[test]
-    fn faults_match_exactly_or_by_prefix_and_are_used_up() {
-        let mut faults = vec![fault("/KeyfactorAPI/Enrollment/*", 2)];
-        let renew = ["/KeyfactorAPI/Enrollment/Renew"];
-        assert!(
-            take(&mut faults, &Method::GET, &renew).is_none(),
-            "method must match"
-        );
-        assert!(take(&mut faults, &Method::POST, &renew).is_some());
-        assert!(take(&mut faults, &Method::POST, &renew).is_some());
-        assert!(
-            take(&mut faults, &Method::POST, &renew).is_none(),
-            "used up after 2"
-        );
-
-        let mut exact = vec![fault("/KeyfactorAPI/Enrollment/Renew", 0)];
-        assert!(take(
-            &mut exact,
-            &Method::POST,
-            &["/KeyfactorAPI/Enrollment/RenewX"]
-        )
-        .is_none());
-        for _ in 0..5 {
-            assert!(
-                take(&mut exact, &Method::POST, &renew).is_some(),
-                "0 = until cleared"
-            );
-        }
-    }
 
     #[test]
     fn sub_path_requests_also_match_unprefixed_paths() {

@@ -77,7 +77,7 @@
 //! Renew of certificate 5 (CodeSigning) files a pending request. The v25 excerpt has none of these
 //! paths; both flavours serve them as the v10 spec reads. The simulator has no real X.509: the
 //! certificate bytes are the stand-in whose SHA-1 is the thumbprint, CA certificates and PKCS#7/PFX
-//! are deterministic stand-ins (see `retrieval.rs`).
+//! are deterministic stand-ins (see `handlers/retrieval.rs`).
 //!
 //! # Wire shapes (`--wire recorded|spec`, [`WireShape`])
 //! By default the answers have the shapes recorded from real Command 10.3 / 25.4.1 / 25.5.1 servers
@@ -92,33 +92,36 @@
 // `json!` for the full CertificateRetrievalResponse (~50 fields) nests deeper than the default 128.
 #![recursion_limit = "256"]
 
-mod admin;
-mod api;
-mod auth;
-mod authorities;
+// The modules in layers, lowest first: each uses only its own layer and the ones before it.
+// Values and the model: ids, errors, the query language, request parameters and bodies.
 mod body;
-mod call;
-mod certificates;
-mod enrollment;
+mod certificate_fields;
 mod error;
-mod faults;
-mod hostile;
 mod ids;
-mod jobs;
 mod listing;
 mod model;
-mod permissions;
 mod query;
-mod request_log;
-mod retrieval;
-mod revocation;
+
+// The server's state and what it rules by: accounts and permissions, seed data, sessions, faults,
+// the request log.
+mod auth;
+mod hostile;
+mod permissions;
 mod seed;
-mod server;
-mod sso;
 mod state;
+
+// What answers: the Keyfactor API areas, the SSO stand-in, the static files.
+mod handlers;
+mod security_headers;
+mod sso;
 mod static_files;
-mod stores;
-mod workflow;
+
+// The routers, the layers around them and the accept loop.
+mod admin;
+mod api;
+mod faults;
+mod request_log;
+mod server;
 
 use std::future::Future;
 use std::io;
@@ -132,7 +135,7 @@ use tokio::net::TcpListener;
 
 pub use auth::{find_user, DemoUser, DEMO_USERS};
 pub use permissions::{Collection, Permission, SecurityRole, COLLECTIONS, SECURITY_ROLES};
-pub use static_files::CONTENT_SECURITY_POLICY;
+pub use security_headers::CONTENT_SECURITY_POLICY;
 
 use state::Sim;
 

@@ -14,7 +14,7 @@
 //! Store operations take no `collectionId` (`POST /Enrollment/PFX/Replace`): a permission counts there
 //! for a certificate when it is held globally or on a collection the certificate is in.
 
-use crate::certificates;
+use crate::certificate_fields;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::QueryParams;
 use crate::model::{Certificate, World};
@@ -75,7 +75,7 @@ impl Collection {
         CollectionFilter {
             collection: self,
             // Every seeded query parses (a test checks); a broken one would match nothing.
-            query: certificates::parse_query(self.query).ok(),
+            query: certificate_fields::parse_query(self.query).ok(),
         }
     }
 
@@ -93,9 +93,9 @@ pub struct CollectionFilter {
 
 impl CollectionFilter {
     pub fn contains(&self, world: &World, certificate: &Certificate, context: &Context) -> bool {
-        self.query
-            .as_ref()
-            .is_some_and(|query| query.matches(&certificates::record(world, certificate), context))
+        self.query.as_ref().is_some_and(|query| {
+            query.matches(&certificate_fields::record(world, certificate), context)
+        })
     }
 }
 
@@ -244,7 +244,7 @@ mod tests {
     fn every_seeded_collection_query_parses() {
         for collection in COLLECTIONS {
             assert!(
-                certificates::parse_query(collection.query).is_ok(),
+                certificate_fields::parse_query(collection.query).is_ok(),
                 "{}: {}",
                 collection.id,
                 collection.query

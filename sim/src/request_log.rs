@@ -1,5 +1,5 @@
-//! Every API request since the last reset (`GET /__sim/requests`), for contract tests to count
-//! and validate; plus the one-line-per-request stderr log of the CLI.
+//! The request log layer: every API request and its answer into the log `GET /__sim/requests` reads
+//! (`state::request_log`); plus the one-line-per-request stderr log of the CLI.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,78 +9,16 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::{SecondsFormat, Utc};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::faults::unprefixed_path;
+use crate::faults::{unprefixed_path, Faulted};
+use crate::state::request_log::LoggedRequest;
 use crate::state::Sim;
 
 /// Larger bodies are not plausible API requests (IIS would refuse them too).
 const MAX_REQUEST_BODY: usize = 1 << 20;
 /// Far above any answer the simulator gives; a cap only so a bug cannot exhaust memory.
 const MAX_RESPONSE_BODY: usize = 64 << 20;
-
-/// Headers whose presence and value matter to the contract.
-const RECORDED_HEADERS: [&str; 4] = [
-    "x-keyfactor-requested-with",
-    "x-keyfactor-api-version",
-    "content-type",
-    "accept",
-];
-
-#[derive(Clone, Debug, Serialize)]
-pub struct LoggedRequest {
-    id: u64,
-    method: String,
-    path: String,
-    query: Option<String>,
-    headers: Map<String, Value>,
-    /// JSON when the body parses as JSON, else the raw text; `null` when empty.
-    body: Value,
-    /// `null` while unanswered (and forever for `timeout`/`drop` faults).
-    status: Option<u16>,
-    /// The answer's body when it is JSON, for contract checks of the simulator itself; else `null`.
-    response: Value,
-    /// An injected fault shaped the answer: it is not the simulator's own.
-    faulted: bool,
-    timestamp: String,
-}
-
-/// Set on a response by the fault layer when a fault replaced or rewrote it.
-#[derive(Clone, Copy)]
-pub struct Faulted;
-
-#[derive(Default)]
-pub struct RequestLog {
-    entries: Vec<LoggedRequest>,
-    next_id: u64,
-}
-
-impl RequestLog {
-    pub fn entries(&self) -> &[LoggedRequest] {
-        &self.entries
-    }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    fn record(&mut self, mut entry: LoggedRequest) -> u64 {
-        self.next_id += 1;
-        entry.id = self.next_id;
-        self.entries.push(entry);
-        self.next_id
-    }
-
-    fn answer(&mut self, id: u64, status: u16, response: Value, faulted: bool) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
-            entry.status = Some(status);
-            entry.response = response;
-            entry.faulted = faulted;
-        }
-    }
-}
 
 fn is_api_path(path: &str, public_path: &str) -> bool {
     let api = unprefixed_path(path, public_path).unwrap_or(path);
@@ -96,41 +34,10 @@ pub async fn middleware(State(sim): State<Arc<Sim>>, request: Request, next: Nex
     let Ok(bytes) = to_bytes(body, MAX_REQUEST_BODY).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let mut headers: Map<String, Value> = RECORDED_HEADERS
-        .iter()
-        .filter_map(|name| {
-            let value = parts.headers.get(*name)?.to_str().ok()?;
-            Some(((*name).to_owned(), Value::String(value.to_owned())))
-        })
-        .collect();
-    if let Some(authorization) = parts.headers.get(header::AUTHORIZATION) {
-        // Never keep credentials: the scheme is what a contract test needs.
-        let scheme = authorization
-            .to_str()
-            .ok()
-            .and_then(|v| v.split_whitespace().next())
-            .unwrap_or("(invalid)");
-        headers.insert("authorization".into(), Value::String(scheme.to_owned()));
-    }
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-    };
-    let entry = LoggedRequest {
-        id: 0,
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers,
-        body,
-        status: None,
-        response: Value::Null,
-        faulted: false,
-        timestamp: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-    };
-    let id = sim.state().requests.record(entry);
+    let id = sim
+        .state()
+        .requests
+        .record(LoggedRequest::new(&parts, &bytes));
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
-use crate::jobs::{Effect, Job, JobType, Schedule};
+use crate::model::jobs::{Effect, Job, JobType, Schedule};
 use crate::model::{
     subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
     KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,

@@ -16,8 +16,8 @@ use serde_json::json;
 
 use crate::auth::{cookie, find_user, DemoUser, DEMO_USERS};
 use crate::ids;
+use crate::security_headers::with_security_headers;
 use crate::state::Sim;
-use crate::static_files::with_security_headers;
 
 pub const SESSION_COOKIE: &str = "kf_sim_sso";
 pub const SIGN_IN_PATH: &str = "/oauth2/sign_in";

@@ -6,36 +6,17 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::security_headers::with_security_headers;
 use crate::sso;
 use crate::state::Sim;
 
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-
 /// Files the browser must revalidate: they name the hashed assets or carry run-time settings.
 const ENTRY_POINTS: [&str; 2] = ["index.html", "config.json"];
-
-/// Adds the production security headers (CSP, nosniff, no-referrer).
-pub fn with_security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        HeaderName::from_static("referrer-policy"),
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
     with_security_headers((status, [(header::CACHE_CONTROL, "no-cache")], text).into_response())

@@ -1,6 +1,9 @@
 //! The simulator's own domain model: what Command stores, not how the API renders it.
 //! Rendering into the exact JSON field names lives next to each endpoint.
 
+/// Orchestrator jobs: scheduling, progress, and what they change.
+pub mod jobs;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -8,8 +11,8 @@ use rand::Rng;
 use sha1::{Digest, Sha1};
 
 use crate::ids;
-use crate::jobs::Job;
 use crate::ApiFlavor;
+use jobs::Job;
 
 pub type Timestamp = DateTime<Utc>;
 

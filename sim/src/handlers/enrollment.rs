@@ -12,11 +12,11 @@ use serde_json::{json, Value};
 use crate::auth::Caller;
 use crate::body::{is_guid, nested, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::jobs::{self, Effect, JobType};
 use crate::listing::QueryParams;
+use crate::model::jobs::{self, Effect, JobType};
 use crate::model::{
-    subject_for, Certificate, CertificateRequest, CertificateSpec, IssuancePolicy, KeyAlgorithm,
-    RequestState, Template, Timestamp, World,
+    Certificate, CertificateRequest, CertificateSpec, IssuancePolicy, RequestState, Template,
+    Timestamp, World,
 };
 use crate::permissions::{Permission, Scope};
 use crate::state::{Sim, SimState};
@@ -401,46 +401,6 @@ fn renewed_spec(
         archived_key: retained,
         has_private_key: retained,
         metadata: old.metadata.clone(),
-        locations: Vec::new(),
-    }
-}
-
-/// The certificate a reenrollment job produces (the key stays on the device).
-pub fn reenrolled_spec(
-    world: &World,
-    subject: &str,
-    ca_id: i32,
-    template_id: i32,
-    requester: &str,
-    now: Timestamp,
-) -> CertificateSpec {
-    let common_name = subject
-        .split(',')
-        .filter_map(|part| part.trim().split_once('='))
-        .find(|(key, _)| key.trim().eq_ignore_ascii_case("CN"))
-        .map_or_else(|| subject.to_owned(), |(_, value)| value.trim().to_owned());
-    let validity = world.template(template_id).map_or(365, |t| t.validity_days);
-    let template_key = world
-        .template(template_id)
-        .filter(|t| t.key_type == "ECC")
-        .map_or(KeyAlgorithm::Rsa(2048), |_| KeyAlgorithm::EcdsaP256);
-    CertificateSpec {
-        subject_dn: if subject.trim().is_empty() {
-            subject_for(&common_name)
-        } else {
-            subject.trim().to_owned()
-        },
-        dns_names: vec![common_name.clone()],
-        common_name,
-        ca_id,
-        template_id,
-        requester: requester.to_owned(),
-        not_before: now,
-        not_after: now + Duration::days(validity),
-        key: template_key,
-        archived_key: false,
-        has_private_key: false,
-        metadata: Default::default(),
         locations: Vec::new(),
     }
 }

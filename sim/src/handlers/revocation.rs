@@ -5,8 +5,8 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::call::{Posting, Reading};
-use crate::enrollment::{certificate_by_id, certificate_not_found};
+use super::call::{Posting, Reading};
+use super::enrollment::{certificate_by_id, certificate_not_found};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::{ListRequest, Prefix};
 use crate::model::{iso, Revocation};

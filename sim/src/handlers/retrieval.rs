@@ -15,10 +15,10 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
+use super::call::Posting;
+use super::enrollment::certificate_not_found;
 use crate::auth::Caller;
 use crate::body::JsonBody;
-use crate::call::Posting;
-use crate::enrollment::certificate_not_found;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::QueryParams;
 use crate::model::{Certificate, CertificateAuthority, World};

@@ -6,8 +6,8 @@ use axum::extract::{Query as UrlQuery, State};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
+use super::enrollment::extended_key_usages;
 use crate::auth::Caller;
-use crate::enrollment::extended_key_usages;
 use crate::error::ApiResult;
 use crate::listing::{ListRequest, Prefix, QueryParams};
 use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World};

@@ -13,8 +13,8 @@ use serde_json::{json, Map, Value};
 use crate::auth::Caller;
 use crate::body::{is_guid, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::jobs::{self, Effect, JobType};
 use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::model::jobs::{self, Effect, JobType};
 use crate::model::{
     iso, Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
 };

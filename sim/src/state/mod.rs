@@ -1,5 +1,10 @@
 //! The simulator's mutable state behind one mutex (never held across an `.await`).
 
+/// Injected faults, armed and counted down.
+pub mod faults;
+/// The API requests seen since the last reset.
+pub mod request_log;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -9,11 +14,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::auth::DemoUser;
-use crate::faults::Fault;
-use crate::jobs;
-use crate::model::{Timestamp, World};
-use crate::request_log::RequestLog;
+use crate::model::{jobs, Timestamp, World};
 use crate::{seed, SimConfig};
+use faults::Fault;
+use request_log::RequestLog;
 
 /// Mixed into the seed for the run-time generator (passwords, new ids, session tokens), so it is
 /// reproducible after a reset yet independent of the seed-data stream.

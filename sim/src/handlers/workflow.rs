@@ -19,8 +19,8 @@ use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
+use super::call::{Posting, Reading};
 use crate::auth::Caller;
-use crate::call::{Posting, Reading};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::{ListRequest, Prefix};
 use crate::model::{iso, CertificateRequest, RequestState, World};
