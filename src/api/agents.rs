@@ -1,7 +1,7 @@
 //! Orchestrator (agent) endpoints.
 
-use super::client::KeyfactorClient;
 use super::error::ApiError;
+use super::transport::{Keyfactor, Transport};
 use crate::domain::models::Agent;
 use crate::domain::query::{ListEndpoint, ListQuery, QueryExpr, TextOp};
 use crate::domain::Guid;
@@ -9,7 +9,7 @@ use crate::domain::Guid;
 /// Enough for one page of every orchestrator a deployment has in practice.
 const ALL_AGENTS: u32 = 200;
 
-impl KeyfactorClient {
+impl<T: Transport> Keyfactor<T> {
     /// `GET /Agents`: the orchestrators, with when each was last seen.
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         let query = ListQuery {

@@ -1,7 +1,7 @@
 //! Certificate endpoints: `GET /Certificates/{id}` and the `GET /Certificates` search.
 
-use super::client::KeyfactorClient;
 use super::error::ApiError;
+use super::transport::{Keyfactor, Transport};
 use crate::domain::models::Certificate;
 use crate::domain::query::{ListEndpoint, ListQuery};
 
@@ -15,7 +15,7 @@ fn with_locations() -> (String, String) {
     ("includeLocations".to_owned(), "true".to_owned())
 }
 
-impl KeyfactorClient {
+impl<T: Transport> Keyfactor<T> {
     /// `GET /Certificates/{id}?includeLocations=true`: one certificate and where it is installed.
     pub async fn certificate_with_locations(&self, id: i32) -> Result<Certificate, ApiError> {
         let mut params = vec![with_locations()];

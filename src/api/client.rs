@@ -1,4 +1,4 @@
-//! The one HTTP client of the app. Every request to Keyfactor Command goes through [`KeyfactorClient::send`],
+//! The one HTTP client of the app. Every request to Keyfactor Command goes through [`HttpClient::send`],
 //! the single chokepoint that adds the Keyfactor headers, authentication, the timeout, `redirect: manual`, and
 //! cancellation when the component that asked goes away; every failure leaves it as one [`ApiError`].
 
@@ -13,11 +13,11 @@ use web_sys::{
 };
 
 use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
+use super::transport::{Keyfactor, Transport};
 use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
-use crate::domain::collection::{refusal_hint, CollectionId};
+use crate::domain::collection::CollectionId;
 use crate::domain::command_version::CommandVersion;
 use crate::domain::credentials::BasicCredentials;
-use crate::domain::query::{ListEndpoint, ListQuery};
 
 const PRODUCT_VERSION_HEADER: &str = "x-keyfactor-product-version";
 
@@ -55,7 +55,7 @@ impl BasicSession {
 
 /// Cheap to clone: configuration is shared, state lives in signals owned by the app root.
 #[derive(Clone)]
-pub struct KeyfactorClient {
+pub struct HttpClient {
     api_base: Arc<str>,
     api_version: Arc<str>,
     timeout_ms: u32,
@@ -90,8 +90,8 @@ impl RawAnswer {
     }
 }
 
-impl KeyfactorClient {
-    pub fn new(config: &RuntimeConfig) -> Self {
+impl HttpClient {
+    fn new(config: &RuntimeConfig) -> Self {
         let fixed_version = match config.command_version {
             CommandVersionSetting::Auto => None,
             CommandVersionSetting::Fixed(version) => Some(version),
@@ -120,33 +120,6 @@ impl KeyfactorClient {
 
     pub fn set_collection(&self, collection: Option<CollectionId>) {
         self.collection.set(collection);
-    }
-
-    /// `collectionId`, for the operations whose spec takes it, when there is a collection.
-    pub(super) fn collection_query(&self) -> Vec<(String, String)> {
-        self.collection
-            .get_untracked()
-            .map(|id| ("collectionId".to_owned(), id.to_string()))
-            .into_iter()
-            .collect()
-    }
-
-    /// A 403 from a collection-scoped operation says whether a collection was asked in, and how to ask
-    /// in one if not.
-    pub(super) fn explain_collection_refusal<T>(
-        &self,
-        result: Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        result.map_err(|error| match error {
-            ApiError::Forbidden { message } => ApiError::Forbidden {
-                message: format!(
-                    "{}{}",
-                    message.trim_end_matches('.'),
-                    refusal_hint(self.collection.get_untracked())
-                ),
-            },
-            other => other,
-        })
     }
 
     pub fn auth_mode(&self) -> AuthMode {
@@ -230,20 +203,6 @@ impl KeyfactorClient {
             .send_as_user(Method::POST, path, query, Some(to_json(body)?))
             .await?;
         self.interpret(decode_json(&answer.as_http(), self.auth))
-    }
-
-    /// One page of a list endpoint, its paging and query parameters spelled as the server's version
-    /// expects (`pq.queryString` on v10, `QueryString` on v11+), plus any endpoint-specific `extra`.
-    pub async fn get_page<T: DeserializeOwned>(
-        &self,
-        endpoint: ListEndpoint,
-        query: &ListQuery,
-        extra: &[(String, String)],
-    ) -> Result<Vec<T>, ApiError> {
-        let version = self.command_version().await?;
-        let mut params = query.to_params(endpoint, version);
-        params.extend_from_slice(extra);
-        self.get_json(endpoint.path(), &params).await
     }
 
     /// For operations that answer 204 No Content (e.g. `POST /CertificateStores/Reenrollment`).
@@ -411,4 +370,49 @@ fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|e| ApiError::Malformed {
         detail: e.to_string(),
     })
+}
+
+/// Keyfactor's endpoints over the browser's fetch: what pages and hooks hold in their context.
+pub type KeyfactorClient = Keyfactor<HttpClient>;
+
+impl KeyfactorClient {
+    pub fn new(config: &RuntimeConfig) -> Self {
+        Keyfactor(HttpClient::new(config))
+    }
+}
+
+impl Transport for HttpClient {
+    async fn get_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<R, ApiError> {
+        HttpClient::get_json(self, path, query).await
+    }
+
+    async fn post_json<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<R, ApiError> {
+        HttpClient::post_json(self, path, query, body).await
+    }
+
+    async fn post_no_content<B: Serialize>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<(), ApiError> {
+        HttpClient::post_no_content(self, path, query, body).await
+    }
+
+    async fn command_version(&self) -> Result<CommandVersion, ApiError> {
+        HttpClient::command_version(self).await
+    }
+
+    fn collection_id(&self) -> Option<CollectionId> {
+        self.collection.get_untracked()
+    }
 }

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use crate::domain::models::KeyfactorErrorBody;
+use crate::domain::submission::Failure;
 
 /// How the portal authenticates decides what a 401 means.
 pub use crate::config::AuthMode;
@@ -82,22 +83,6 @@ impl ApiError {
         )
     }
 
-    /// Whether Command may have carried out a request that failed this way: its answer was lost (timeout,
-    /// dropped connection, cut-off body, a gateway error), or a proxy or sign-in page answered in its
-    /// place, which the browser cannot tell from one that passed the request on first. Before such a
-    /// renewal or reenrollment is sent again, the portal looks for its effect.
-    pub fn may_have_taken_effect(&self) -> bool {
-        matches!(
-            self,
-            Self::SessionExpired
-                | Self::NotJson { .. }
-                | Self::Malformed { .. }
-                | Self::Server { .. }
-                | Self::Timeout { .. }
-                | Self::Network { .. }
-        )
-    }
-
     /// Whether a read that failed this way is worth asking again by hand: the server or the network had a
     /// moment, or the user has signed in again since (the session notice says when).
     pub fn worth_retrying(&self) -> bool {
@@ -114,6 +99,28 @@ impl ApiError {
             Self::NotJson { .. } => auth == AuthMode::Proxy,
             _ => false,
         }
+    }
+}
+
+impl Failure for ApiError {
+    /// Whether Command may have carried out a request that failed this way: its answer was lost (timeout,
+    /// dropped connection, cut-off body, a gateway error), or a proxy or sign-in page answered in its
+    /// place, which the browser cannot tell from one that passed the request on first. Before such a
+    /// renewal or reenrollment is sent again, the portal looks for its effect.
+    fn may_have_taken_effect(&self) -> bool {
+        matches!(
+            self,
+            Self::SessionExpired
+                | Self::NotJson { .. }
+                | Self::Malformed { .. }
+                | Self::Server { .. }
+                | Self::Timeout { .. }
+                | Self::Network { .. }
+        )
+    }
+
+    fn is_cancelled(&self) -> bool {
+        matches!(self, Self::Cancelled)
     }
 }
 
@@ -378,7 +385,7 @@ mod tests {
                 detail: "reset".into(),
             },
         ];
-        assert!(lost.iter().all(ApiError::may_have_taken_effect));
+        assert!(lost.iter().all(Failure::may_have_taken_effect));
         let refused = [
             ApiError::BadCredentials,
             ApiError::Forbidden {
@@ -394,7 +401,7 @@ mod tests {
             },
             ApiError::Cancelled,
         ];
-        assert!(!refused.iter().any(ApiError::may_have_taken_effect));
+        assert!(!refused.iter().any(Failure::may_have_taken_effect));
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Orchestrator job endpoints.
 
-use super::client::KeyfactorClient;
 use super::error::ApiError;
+use super::transport::{Keyfactor, Transport};
 use crate::domain::models::{JobHistoryEntry, ScheduledJob};
 use crate::domain::query::{ListEndpoint, ListQuery};
 
-impl KeyfactorClient {
+impl<T: Transport> Keyfactor<T> {
     /// `GET /OrchestratorJobs/JobHistory`, one page, spelled for the server's version.
     pub async fn job_history(&self, query: &ListQuery) -> Result<Vec<JobHistoryEntry>, ApiError> {
         self.get_page(ListEndpoint::JobHistory, query, &[]).await

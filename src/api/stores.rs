@@ -1,7 +1,7 @@
 //! Certificate store endpoints: the store search, one store, the store types, and scheduling a reenrollment.
 
-use super::client::KeyfactorClient;
 use super::error::ApiError;
+use super::transport::{Keyfactor, Transport};
 use crate::domain::models::{
     CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
 };
@@ -10,7 +10,7 @@ use crate::domain::query::{ListEndpoint, ListQuery};
 /// Enough for every store type a Command installation defines, in one request.
 const STORE_TYPES_PAGE: u32 = 200;
 
-impl KeyfactorClient {
+impl<T: Transport> Keyfactor<T> {
     /// `GET /CertificateStores`, one page.
     pub async fn search_stores(
         &self,

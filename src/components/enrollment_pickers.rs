@@ -13,6 +13,7 @@ use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption};
 use crate::domain::command_version::CommandVersion;
 use crate::domain::enrollment_choices::Choice;
+use crate::flows::renewal::enrollment_choices;
 
 fn select_options(choices: Vec<Choice>) -> Vec<SelectOption> {
     choices
@@ -45,7 +46,7 @@ pub fn EnrollmentPickers(
     let client = expect_context::<KeyfactorClient>();
     let choices = LocalResource::new(move || {
         let client = client.clone();
-        async move { client.enrollment_choices(version).await }
+        async move { enrollment_choices(&client, version).await }
     });
     let placeholder = if optional {
         "Keep the current one"

@@ -11,6 +11,21 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// The summary's list, from each field's id and the error it shows now (fields without one are left out).
+pub fn problems_of(fields: Vec<(String, Signal<Option<String>>)>) -> Signal<Vec<FieldProblem>> {
+    Signal::derive(move || {
+        fields
+            .iter()
+            .filter_map(|(field_id, error)| {
+                error.get().map(|message| FieldProblem {
+                    field_id: field_id.clone(),
+                    message,
+                })
+            })
+            .collect()
+    })
+}
+
 /// Renders nothing while `problems` is empty. `attempt` is bumped on each failed submit so the summary
 /// takes focus again even when the list did not change.
 #[component]

@@ -49,6 +49,8 @@ pub mod reenrollment;
 pub mod renewal;
 /// A redacting, zero-on-drop string for passwords.
 pub mod secret;
+/// A request that changes something, sent once even when its answer is lost.
+pub mod submission;
 /// AD certificate template short names.
 pub mod template;
 /// Shared helpers: trimming pasted input, naming characters safely in messages.

@@ -10,9 +10,9 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::config::RuntimeConfig;
-use crate::domain::job_follow::{AgentReading, JobFollow, Next};
-use crate::domain::job_tracking::{AgentCheck, JobTarget, Observation, TrackingLimits, Verdict};
-use crate::domain::models::AgentJobType;
+use crate::domain::job_follow::{JobFollow, Next};
+use crate::domain::job_tracking::{JobTarget, Observation, Verdict};
+use crate::flows::jobs::poll_job;
 
 /// What the timeline shows.
 #[derive(Clone, Copy)]
@@ -69,7 +69,8 @@ impl Poller {
     }
 
     async fn poll(self) {
-        let next = match self.read().await {
+        let follow = self.state.get_untracked();
+        let next = match poll_job(&self.client, &follow, Utc::now()).await {
             Ok((observation, agent)) => {
                 self.problem.set(None);
                 self.state
@@ -86,45 +87,6 @@ impl Poller {
         self.follow_up(next);
     }
 
-    /// One look at the job: history first; the queue only until the job has shown up in history; the
-    /// orchestrator only when the state machine says it is due.
-    async fn read(&self) -> Result<(Observation, Option<AgentReading>), ApiError> {
-        let (target, limits, known_id, agent_job_types) = self.state.with_untracked(|state| {
-            (
-                state.target().clone(),
-                *state.limits(),
-                state.known_id().map(str::to_owned),
-                state.agent_job_types().to_vec(),
-            )
-        });
-        let observation = observe_job(
-            &self.client,
-            &target,
-            known_id.as_deref(),
-            &agent_job_types,
-            &limits,
-        )
-        .await?;
-        let now = Utc::now();
-        let due = self
-            .state
-            .with_untracked(|state| state.agent_read_due(&observation.phase, now));
-        let agent = match target.agent_id.as_ref().filter(|_| due) {
-            Some(agent_id) => {
-                let agent = self.client.agent(agent_id).await?;
-                Some(AgentReading {
-                    check: AgentCheck {
-                        checked_at: now,
-                        last_seen: agent.as_ref().and_then(|agent| agent.last_seen),
-                    },
-                    job_types: agent.map(|agent| agent.job_types).unwrap_or_default(),
-                })
-            }
-            None => None,
-        };
-        Ok((observation, agent))
-    }
-
     fn restart(&self) {
         if let Some(timer) = self.timer.get_value() {
             timer.clear();
@@ -133,27 +95,6 @@ impl Poller {
         let next = self.state.try_update(JobFollow::restart);
         self.follow_up(next);
     }
-}
-
-/// One look for `target`'s job: history first, the queue only while the job has not shown up in history.
-/// `agent_job_types` is the orchestrator's job-type map where it has been read (else empty).
-pub async fn observe_job(
-    client: &KeyfactorClient,
-    target: &JobTarget,
-    known_id: Option<&str>,
-    agent_job_types: &[AgentJobType],
-    limits: &TrackingLimits,
-) -> Result<Observation, ApiError> {
-    let history = client.job_history(&target.history_query(known_id)).await?;
-    let in_history = target
-        .find_in_history(&history, known_id, agent_job_types, limits)
-        .is_some();
-    let scheduled = if in_history {
-        Vec::new()
-    } else {
-        client.scheduled_jobs(&target.queue_query()).await?
-    };
-    Ok(target.observe(known_id, &scheduled, &history, agent_job_types, limits))
 }
 
 /// Starts following `target` at once. Its orchestrator is read only while the job waits.

@@ -82,7 +82,7 @@ impl ModuleGraph {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            lines.push(format!("{:<12} uses {}", module[0], used.join(", ")));
+            lines.push(format!("{:<20} uses {}", module[0], used.join(", ")));
         }
         lines
     }

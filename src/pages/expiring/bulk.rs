@@ -13,7 +13,6 @@ use leptos_router::components::A;
 
 use super::RenewalKind;
 use crate::api::client::KeyfactorClient;
-use crate::api::enrollment::RenewOutcome;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::data_table::DataTable;
@@ -32,7 +31,9 @@ use crate::domain::models::{Certificate, CertificateRef, EnrollmentProfile};
 use crate::domain::renewal::{
     parse_authority, parse_profile, replace_request, RenewalPlan, SeededChoice,
 };
+use crate::domain::submission::Failure;
 use crate::domain::{RequestTimestamp, SecretString};
+use crate::flows::renewal::{enrollment_choices, renew_once, RenewOutcome};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
 use crate::hooks::use_secret_vault::use_secret_vault;
 use crate::routes::href;
@@ -66,7 +67,7 @@ async fn load_plan(
         plans.insert(certificate.id, plan);
     }
     let choices = if plans.values().any(RenewalPlan::needs_choices) {
-        client.enrollment_choices(version).await?
+        enrollment_choices(&client, version).await?
     } else {
         EnrollmentChoices::default()
     };
@@ -321,11 +322,7 @@ impl Runner {
             Some(request) => {
                 let unconfirmed = self.run.with_untracked(|r| r.unconfirmed_since(index));
                 let sent_at = Utc::now();
-                match self
-                    .client
-                    .renew_once(&request, &row.certificate, unconfirmed)
-                    .await
-                {
+                match renew_once(&self.client, &request, &row.certificate, unconfirmed).await {
                     Ok(RenewOutcome::Issued(mut response)) => {
                         self.log.renewal(subject, &response);
                         let answer = RenewalAnswer::from_response(&response);

@@ -1,21 +1,12 @@
 //! Step 1: which certificate. By id, by thumbprint, or by searching; prefilled from a help-desk link.
 
-use chrono::Utc;
 use leptos::prelude::*;
 
-use crate::components::data_table::DataTable;
-
-use crate::api::client::KeyfactorClient;
-use crate::components::api_error::ApiErrorNotice;
-use crate::components::error_summary::{ErrorSummary, FieldProblem};
+use super::search::SearchForm;
+use crate::components::error_summary::{problems_of, ErrorSummary};
 use crate::components::field::TextField;
-use crate::domain::display;
-use crate::domain::models::{Certificate, CertificateRef};
-use crate::domain::query::ListQuery;
-use crate::domain::renewal::{
-    days_left, parse_certificate_ref, parse_expiry_window, search_conditions, DeepLinkError,
-    LookupKind, Prefill, SearchCriteria,
-};
+use crate::domain::models::CertificateRef;
+use crate::domain::renewal::{parse_certificate_ref, DeepLinkError, LookupKind, Prefill};
 
 /// How the user finds the certificate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +19,6 @@ enum FindBy {
 pub(super) type DeepLink = Result<Option<Prefill>, DeepLinkError>;
 
 const REFERENCE_FIELD: &str = "lookup-value";
-const EXPIRY_FIELD: &str = "search-expiry";
-const SEARCH_LIMIT: u32 = 25;
 
 #[component]
 pub(super) fn LookupForm(
@@ -66,16 +55,7 @@ pub(super) fn LookupForm(
             .then(|| parsed.with(|p| p.as_ref().err().cloned()))
             .flatten()
     });
-    let problems = Signal::derive(move || {
-        error
-            .get()
-            .map(|message| FieldProblem {
-                field_id: REFERENCE_FIELD.to_owned(),
-                message,
-            })
-            .into_iter()
-            .collect::<Vec<_>>()
-    });
+    let problems = problems_of(vec![(REFERENCE_FIELD.to_owned(), error)]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
@@ -128,139 +108,4 @@ pub(super) fn LookupForm(
             </form>
         </Show>
     }
-}
-
-#[component]
-fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl IntoView {
-    let client = expect_context::<KeyfactorClient>();
-    let common_name = RwSignal::new(String::new());
-    let subject_alt_name = RwSignal::new(String::new());
-    let serial = RwSignal::new(String::new());
-    let expiry = RwSignal::new(String::new());
-    let touched = RwSignal::new(false);
-    let attempt = RwSignal::new(0u32);
-    let nothing_entered = RwSignal::new(false);
-    let submitted = RwSignal::new(None::<ListQuery>);
-
-    let window = Memo::new(move |_| expiry.with(|e| parse_expiry_window(e)));
-    let expiry_error = Signal::derive(move || {
-        touched
-            .get()
-            .then(|| window.with(|w| w.as_ref().err().cloned()))
-            .flatten()
-    });
-    let problems = Signal::derive(move || {
-        let mut problems: Vec<FieldProblem> = expiry_error
-            .get()
-            .map(|message| FieldProblem {
-                field_id: EXPIRY_FIELD.to_owned(),
-                message,
-            })
-            .into_iter()
-            .collect();
-        if nothing_entered.get() {
-            problems.push(FieldProblem {
-                field_id: "search-cn".to_owned(),
-                message: "Enter a common name, a subject alternative name, a serial number or an expiry window to search."
-                    .to_owned(),
-            });
-        }
-        problems
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        touched.set(true);
-        let Ok(expires_within_days) = window.get_untracked() else {
-            nothing_entered.set(false);
-            attempt.update(|n| *n += 1);
-            return;
-        };
-        let criteria = SearchCriteria {
-            common_name: common_name.get_untracked(),
-            subject_alt_name: subject_alt_name.get_untracked(),
-            serial_number: serial.get_untracked(),
-            expires_within_days,
-        };
-        match search_conditions(&criteria, Utc::now()) {
-            Some(conditions) => {
-                nothing_entered.set(false);
-                submitted.set(Some(ListQuery {
-                    limit: SEARCH_LIMIT,
-                    sort_field: Some("NotAfter".into()),
-                    ..ListQuery::matching(&conditions)
-                }));
-            }
-            None => {
-                nothing_entered.set(true);
-                attempt.update(|n| *n += 1);
-            }
-        }
-    };
-    let results = LocalResource::new(move || {
-        let client = client.clone();
-        let query = submitted.get();
-        async move {
-            match query {
-                Some(query) => client.search_certificates(&query).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-
-    view! {
-        <form novalidate on:submit=submit>
-            <ErrorSummary problems attempt />
-            <TextField id="search-cn" label="Common name contains" value=common_name error=Signal::stored(None::<String>) />
-            <TextField id="search-san" label="Subject alternative name contains" value=subject_alt_name error=Signal::stored(None::<String>) />
-            <TextField id="search-serial" label="Serial number contains" value=serial error=Signal::stored(None::<String>) />
-            <TextField id=EXPIRY_FIELD label="Expires within (days)" hint="Leave empty for any expiry date."
-                value=expiry error=expiry_error on_blur=Callback::new(move |()| touched.set(true)) />
-            <button type="submit">"Search"</button>
-        </form>
-        <Transition fallback=|| view! { <p role="status">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(None) => ().into_any(),
-                    Ok(Some(rows)) => view! { <SearchResults rows selected /> }.into_any(),
-                    Err(error) => view! { <ApiErrorNotice error retry=Callback::new(move |()| results.refetch()) /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn SearchResults(
-    rows: Vec<Certificate>,
-    selected: RwSignal<Option<CertificateRef>>,
-) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p role="status">"No certificate matches. Check the spelling or widen the expiry window."</p> }.into_any();
-    }
-    let now = Utc::now();
-    view! {
-        <DataTable caption=format!("{} matching certificates, soonest expiry first", rows.len()) headers=&["Common name", "Issuer", "Expires", "Days left", "Renew"]>
-                    {rows.into_iter().map(|certificate| {
-                        let id = certificate.id;
-                        let name = display::certificate_name(&certificate);
-                        let expires = certificate.not_after.map(display::date);
-                        let days = certificate.not_after.map(|t| days_left(t, now).to_string());
-                        view! {
-                            <tr>
-                                <th scope="row">{name.clone()}</th>
-                                <td>{certificate.issuer_dn}</td>
-                                <td class="num">{expires}</td>
-                                <td class="num">{days}</td>
-                                <td>
-                                    <button type="button" class="secondary"
-                                        on:click=move |_| selected.set(Some(CertificateRef::Id(id)))>
-                                        "Renew"<span class="visually-hidden">{format!(" {name}")}</span>
-                                    </button>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </DataTable>
-    }
-    .into_any()
 }

@@ -1,105 +1,24 @@
 //! The renewal flow (`/renew`): find the certificate, see the plan, choose what is needed, renew once,
 //! see the result and put the new certificate where the old one is installed.
 
+mod copy_call;
+mod install;
 mod lookup;
 mod plan;
 mod result;
+mod search;
+mod submit;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::client::KeyfactorClient;
-use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
-use crate::domain::command_version::CommandVersion;
-use crate::domain::models::{
-    Agent, Certificate, CertificateLocation, CertificateRef, CertificateStore,
-};
-use crate::domain::query::ListQuery;
-use crate::domain::renewal::{
-    installed_locations, parse_certificate_ref, prefill_from_query, thumbprint_condition,
-    InstalledLocation, Prefill, RenewalPlan,
-};
-use crate::domain::Guid;
+use crate::domain::renewal::{parse_certificate_ref, prefill_from_query, Prefill};
+use crate::flows::renewal::load_plan;
 
 use lookup::LookupForm;
 use plan::PlanSection;
-
-/// Everything the flow knows about the chosen certificate before renewing it.
-#[derive(Clone, Debug)]
-pub(crate) struct PlanData {
-    pub reference: CertificateRef,
-    pub version: CommandVersion,
-    pub plan: RenewalPlan,
-    pub certificate: Certificate,
-    pub locations: Vec<InstalledLocation>,
-    /// Why the orchestrators could not be listed (the plan is still usable without them).
-    pub agents_problem: Option<ApiError>,
-}
-
-/// The certificate's details and locations: by id directly, by thumbprint through a search.
-async fn find_certificate(
-    client: &KeyfactorClient,
-    reference: &CertificateRef,
-) -> Result<Certificate, ApiError> {
-    match reference {
-        CertificateRef::Id(id) => client.certificate_with_locations(*id).await,
-        CertificateRef::Thumbprint(thumbprint) => client
-            .search_certificates(&ListQuery::matching(&[thumbprint_condition(thumbprint)]))
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::NotFound {
-                message: format!("no certificate has the thumbprint {thumbprint}."),
-            }),
-    }
-}
-
-async fn load_plan(
-    client: KeyfactorClient,
-    reference: CertificateRef,
-) -> Result<PlanData, ApiError> {
-    let version = client.command_version().await?;
-    let plan = client.renewal_plan(&reference).await?;
-    let certificate = find_certificate(&client, &reference).await?;
-    let (stores, agents, agents_problem) = if certificate.locations.is_empty() {
-        (Vec::new(), Vec::new(), None)
-    } else {
-        match orchestrators_of(&client, &certificate.locations).await {
-            Ok((stores, agents)) => (stores, agents, None),
-            Err(error) => (Vec::new(), Vec::new(), Some(error)),
-        }
-    };
-    Ok(PlanData {
-        locations: installed_locations(&certificate.locations, &stores, &agents),
-        plan,
-        reference,
-        version,
-        certificate,
-        agents_problem,
-    })
-}
-
-/// The stores holding the certificate (for their `AgentId`) and the orchestrators; a failure here only
-/// hides the orchestrator column, it does not stop the renewal.
-async fn orchestrators_of(
-    client: &KeyfactorClient,
-    locations: &[CertificateLocation],
-) -> Result<(Vec<CertificateStore>, Vec<Agent>), ApiError> {
-    let mut stores = Vec::new();
-    for store_id in locations.iter().filter_map(|l| l.cert_store_id.as_deref()) {
-        let Ok(id) = Guid::parse(store_id) else {
-            continue;
-        };
-        if !stores
-            .iter()
-            .any(|s: &CertificateStore| s.id.eq_ignore_ascii_case(id.as_str()))
-        {
-            stores.push(client.store(&id).await?);
-        }
-    }
-    Ok((stores, client.agents().await?))
-}
 
 #[component]
 pub fn RenewPage() -> impl IntoView {
@@ -124,7 +43,7 @@ pub fn RenewPage() -> impl IntoView {
         let reference = chosen.get();
         async move {
             match reference {
-                Some(reference) => load_plan(client, reference).await.map(Some),
+                Some(reference) => load_plan(&client, reference).await.map(Some),
                 None => Ok(None),
             }
         }

@@ -1,0 +1,100 @@
+//! The seam between Keyfactor's endpoints and the network. Every endpoint (`api/certificates.rs`, …) and every
+//! multi-request sequence (`crate::flows`) is written once against [`Transport`]; the browser's fetch client
+//! (`api/client.rs`) implements it, and native tests script it (`crate::flows::scripted`).
+
+use std::ops::Deref;
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::error::ApiError;
+use crate::domain::collection::{refusal_hint, CollectionId};
+use crate::domain::command_version::CommandVersion;
+use crate::domain::query::{ListEndpoint, ListQuery};
+
+/// One Keyfactor request and its interpreted answer: headers, credentials, time-outs and what an HTTP status
+/// means are the implementation's business; callers see a decoded answer or one [`ApiError`].
+// The browser runs one thread, so no caller needs these futures to be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    async fn get_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<R, ApiError>;
+
+    async fn post_json<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<R, ApiError>;
+
+    /// A POST Keyfactor answers with 204 and no body.
+    async fn post_no_content<B: Serialize>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+    ) -> Result<(), ApiError>;
+
+    /// The server's version: configured, or learned from the first answer's header.
+    async fn command_version(&self) -> Result<CommandVersion, ApiError>;
+
+    /// The certificate collection certificate requests are made in, if any.
+    fn collection_id(&self) -> Option<CollectionId>;
+}
+
+/// Keyfactor Command's endpoints over a transport: `Keyfactor<HttpClient>` in the browser
+/// (`api::client::KeyfactorClient`), a scripted one in native tests. The endpoints are its methods, one file
+/// per area; the transport's own methods (session state, sign-in) are reached through `Deref`.
+#[derive(Clone)]
+pub struct Keyfactor<T>(pub T);
+
+impl<T> Deref for Keyfactor<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Transport> Keyfactor<T> {
+    /// One page of a list endpoint, its paging parameters spelled for the server's version.
+    pub async fn get_page<R: DeserializeOwned>(
+        &self,
+        endpoint: ListEndpoint,
+        query: &ListQuery,
+        extra: &[(String, String)],
+    ) -> Result<Vec<R>, ApiError> {
+        let version = self.0.command_version().await?;
+        let mut params = query.to_params(endpoint, version);
+        params.extend_from_slice(extra);
+        self.0.get_json(endpoint.path(), &params).await
+    }
+
+    /// `collectionId=N` for the operations whose spec takes it, when a collection is in use.
+    pub(super) fn collection_query(&self) -> Vec<(String, String)> {
+        self.0
+            .collection_id()
+            .map(|id| ("collectionId".to_owned(), id.to_string()))
+            .into_iter()
+            .collect()
+    }
+
+    /// A 403 on a collection-scoped operation says whether a collection was used and how to name one.
+    pub(super) fn explain_collection_refusal<R>(
+        &self,
+        result: Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        result.map_err(|error| match error {
+            ApiError::Forbidden { message } => ApiError::Forbidden {
+                message: format!(
+                    "{}{}",
+                    message.trim_end_matches('.'),
+                    refusal_hint(self.0.collection_id())
+                ),
+            },
+            other => other,
+        })
+    }
+}
