@@ -12,7 +12,7 @@ use crate::api::client::KeyfactorClient;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption};
 use crate::domain::command_version::CommandVersion;
-use crate::domain::enrollment_choices::Choice;
+use crate::domain::enrollment_choices::{Choice, EnrollmentChoices};
 use crate::flows::renewal::enrollment_choices;
 
 fn select_options(choices: Vec<Choice>) -> Vec<SelectOption> {
@@ -48,22 +48,10 @@ pub fn EnrollmentPickers(
         let client = client.clone();
         async move { enrollment_choices(&client, version).await }
     });
-    let placeholder = if optional {
-        "Keep the current one"
-    } else {
-        "Choose…"
-    };
-    let profile_label = if version.uses_enrollment_patterns() {
-        "Enrollment pattern"
-    } else {
-        "Template"
-    };
-    let (profile_id, ca_id) = (format!("{id_prefix}-profile"), format!("{id_prefix}-ca"));
-
     view! {
         <Transition fallback=|| view! { <p role="status">"Loading the templates and CAs you may use…"</p> }>
             {move || {
-                let (profile_id, ca_id) = (profile_id.clone(), ca_id.clone());
+                let id_prefix = id_prefix.clone();
                 Suspend::new(async move {
                     match choices.await {
                         Err(error) => view! {
@@ -75,45 +63,55 @@ pub fn EnrollmentPickers(
                                 "this certificate cannot be renewed by you. Ask your PKI team for access."
                             </p>
                         }.into_any(),
-                        Ok(loaded) => {
-                            let profiles = select_options(loaded.profiles());
-                            let authorities = Signal::derive(move || {
-                                select_options(profile.with(|p| loaded.authorities_for(p)))
-                            });
-                            // A CA that does not issue the newly chosen profile would only be rejected.
-                            Effect::new(move |_| {
-                                let offered = authorities.get();
-                                if certificate_authority.with_untracked(|ca| {
-                                    !ca.is_empty() && !offered.iter().any(|o| &o.value == ca)
-                                }) {
-                                    certificate_authority.set(String::new());
-                                }
-                            });
-                            view! {
-                                <SelectField
-                                    id=profile_id
-                                    label=profile_label
-                                    value=profile
-                                    options=Signal::stored(profiles)
-                                    error=profile_error
-                                    placeholder=placeholder
-                                    required=!optional
-                                />
-                                <SelectField
-                                    id=ca_id
-                                    label="Certificate authority"
-                                    hint="Only the CAs that issue the chosen template are listed."
-                                    value=certificate_authority
-                                    options=authorities
-                                    error=ca_error
-                                    placeholder=placeholder
-                                    required=!optional
-                                />
-                            }.into_any()
-                        }
+                        Ok(loaded) => view! {
+                            <LoadedPickers loaded version certificate_authority profile ca_error profile_error id_prefix optional />
+                        }.into_any(),
                     }
                 })
             }}
         </Transition>
+    }
+}
+
+/// The two pickers once the choices have loaded.
+#[component]
+fn LoadedPickers(
+    loaded: EnrollmentChoices,
+    version: CommandVersion,
+    certificate_authority: RwSignal<String>,
+    profile: RwSignal<String>,
+    ca_error: Signal<Option<String>>,
+    profile_error: Signal<Option<String>>,
+    id_prefix: String,
+    optional: bool,
+) -> impl IntoView {
+    let placeholder = if optional {
+        "Keep the current one"
+    } else {
+        "Choose…"
+    };
+    let profile_label = if version.uses_enrollment_patterns() {
+        "Enrollment pattern"
+    } else {
+        "Template"
+    };
+    let profiles = select_options(loaded.profiles());
+    let authorities =
+        Signal::derive(move || select_options(profile.with(|p| loaded.authorities_for(p))));
+    // A CA that does not issue the newly chosen profile would only be rejected.
+    Effect::new(move |_| {
+        let offered = authorities.get();
+        if certificate_authority
+            .with_untracked(|ca| !ca.is_empty() && !offered.iter().any(|o| &o.value == ca))
+        {
+            certificate_authority.set(String::new());
+        }
+    });
+    view! {
+        <SelectField id=format!("{id_prefix}-profile") label=profile_label value=profile
+            options=Signal::stored(profiles) error=profile_error placeholder required=!optional />
+        <SelectField id=format!("{id_prefix}-ca") label="Certificate authority"
+            hint="Only the CAs that issue the chosen template are listed."
+            value=certificate_authority options=authorities error=ca_error placeholder required=!optional />
     }
 }

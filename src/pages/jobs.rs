@@ -35,32 +35,9 @@ fn jobs_href(filter: &JobListFilter) -> String {
     href(&jobs_route(filter))
 }
 
+/// The filter being edited: a copy of the URL's, which applying it replaces (and that loads the list).
 #[component]
-pub fn JobsPage() -> impl IntoView {
-    let client = expect_context::<KeyfactorClient>();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query.with(|q| {
-            JobListFilter::from_query(
-                JobListFilter::KEYS
-                    .into_iter()
-                    .filter_map(|key| q.get_str(key).map(|value| (key, value))),
-            )
-        })
-    });
-    let jobs = LocalResource::new(move || {
-        let client = client.clone();
-        let filter = filter.get();
-        async move {
-            client
-                .job_history(&filter.query(JOBS_PER_PAGE))
-                .await
-                .map(|rows| (filter, rows))
-        }
-    });
-    let refresh = move || jobs.refetch();
-
-    // The form edits a copy; applying it changes the URL, which loads the list.
+fn FilterForm(filter: Memo<JobListFilter>, refresh: Callback<()>) -> impl IntoView {
     let machine = RwSignal::new(filter.with_untracked(|f| f.client_machine.clone()));
     let path = RwSignal::new(filter.with_untracked(|f| f.store_path.clone()));
     let category_name = |filter: &JobListFilter| {
@@ -97,6 +74,43 @@ pub fn JobsPage() -> impl IntoView {
             })
             .collect::<Vec<_>>(),
     );
+    view! {
+        <form class="job-filter" on:submit=apply aria-label="Filter jobs">
+            <TextField id="job-machine" label="Client machine" value=machine error=Signal::stored(None::<String>) />
+            <TextField id="job-path" label="Store path" value=path error=Signal::stored(None::<String>) />
+            <SelectField id="job-type" label="Job type" value=category options=category_options error=Signal::stored(None::<String>) placeholder="Any type" />
+            <div class="button-row">
+                <button type="submit">"Show jobs"</button>
+                <button type="button" class="secondary" on:click=move |_| refresh.run(())>"Refresh"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let client = expect_context::<KeyfactorClient>();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        query.with(|q| {
+            JobListFilter::from_query(
+                JobListFilter::KEYS
+                    .into_iter()
+                    .filter_map(|key| q.get_str(key).map(|value| (key, value))),
+            )
+        })
+    });
+    let jobs = LocalResource::new(move || {
+        let client = client.clone();
+        let filter = filter.get();
+        async move {
+            client
+                .job_history(&filter.query(JOBS_PER_PAGE))
+                .await
+                .map(|rows| (filter, rows))
+        }
+    });
+    let refresh = Callback::new(move |()| jobs.refetch());
 
     view! {
         <section aria-labelledby="page-title">
@@ -104,20 +118,12 @@ pub fn JobsPage() -> impl IntoView {
             <p class="lead">
                 "The latest jobs the orchestrators ran: reenrollments, certificate deployments and inventories."
             </p>
-            <form class="job-filter" on:submit=apply aria-label="Filter jobs">
-                <TextField id="job-machine" label="Client machine" value=machine error=Signal::stored(None::<String>) />
-                <TextField id="job-path" label="Store path" value=path error=Signal::stored(None::<String>) />
-                <SelectField id="job-type" label="Job type" value=category options=category_options error=Signal::stored(None::<String>) placeholder="Any type" />
-                <div class="button-row">
-                    <button type="submit">"Show jobs"</button>
-                    <button type="button" class="secondary" on:click=move |_| refresh()>"Refresh"</button>
-                </div>
-            </form>
+            <FilterForm filter refresh />
             <Transition fallback=|| view! { <p role="status">"Loading jobs…"</p> }>
                 {move || Suspend::new(async move {
                     match jobs.await {
                         Ok((filter, rows)) => view! { <JobTable filter rows /> }.into_any(),
-                        Err(error) => view! { <ApiErrorNotice error retry=Callback::new(move |()| refresh()) /> }.into_any(),
+                        Err(error) => view! { <ApiErrorNotice error retry=refresh /> }.into_any(),
                     }
                 })}
             </Transition>

@@ -6,6 +6,7 @@ mod bundle;
 mod layers;
 mod process;
 mod tools;
+mod view_size;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +26,8 @@ commands:
   bench [--smoke] measure bundle size against a floor app, start-up against a static page, requests per
                   task, the longest task, validator cost and memory over 1,000 polls (--smoke: sizes and
                   one load, as `test` runs it)
-  layers          which top-level module uses which, in the portal and the simulator; fails on a cycle
+  layers          which top-level module uses which, in the portal and the simulator; fails on a module
+                  cycle, a view file over 250 lines or a component over 80
   install         only install the toolchain (wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages)";
 
 fn main() -> ExitCode {
@@ -43,7 +45,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        Some("layers") => layers::report(&workspace_root()),
+        Some("layers") => {
+            layers::report(&workspace_root()).and_then(|()| view_size::report(&workspace_root()))
+        }
         Some("install") => tools::ensure_all(&workspace_root()),
         _ => {
             eprintln!("{USAGE}");

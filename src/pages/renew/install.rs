@@ -3,47 +3,19 @@
 //! `Submission` state machine, so a second click schedules nothing twice. After a lost answer a retry sends
 //! again without looking first: a second Replace of the same certificate only installs it again.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
+use super::installation_jobs::{InstallKind, InstallOutcome, Installed};
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
-use crate::components::data_table::DataTable;
-use crate::components::installation_job::{store_label, InstallationJobStatus};
-use crate::domain::action_log::ActionKind;
-use crate::domain::models::EnrollmentManagementResponse;
 use crate::domain::renewal::{deploy_request, replace_request, InstalledLocation};
 use crate::domain::submission::Submission;
 use crate::domain::SecretString;
 use crate::flows::renewal::PlanData;
 use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_view_tasks::use_view_tasks;
-use crate::routes::href;
-
-/// Which installation the user asked for: the attempt, as the log names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum InstallKind {
-    Replace,
-    Deploy,
-}
-
-impl InstallKind {
-    fn logged(self) -> ActionKind {
-        match self {
-            Self::Replace => ActionKind::Replace,
-            Self::Deploy => ActionKind::Deploy,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct Installed {
-    kind: InstallKind,
-    answer: EnrollmentManagementResponse,
-    submitted_at: DateTime<Utc>,
-}
 
 type InstallSubmission = Submission<InstallKind, Installed, ApiError>;
 
@@ -180,74 +152,5 @@ fn DeployChoice(locations: Vec<InstalledLocation>, chosen: RwSignal<Vec<String>>
                 })
             }).collect_view()}
         </fieldset>
-    }
-}
-
-/// A store's display name: its machine and path, or the GUID Keyfactor answered with.
-fn store_name(locations: &[InstalledLocation], id: &str) -> String {
-    locations
-        .iter()
-        .find(|l| l.is_store(id))
-        .map_or_else(|| id.to_owned(), store_label)
-}
-
-#[component]
-fn InstallOutcome(installed: Installed, locations: Vec<InstalledLocation>) -> impl IntoView {
-    let Installed {
-        kind,
-        answer,
-        submitted_at,
-    } = installed;
-    let what = match kind {
-        InstallKind::Replace => "Replace",
-        InstallKind::Deploy => "Deploy",
-    };
-    let scheduled: Vec<InstalledLocation> = answer
-        .successful_stores
-        .iter()
-        .map(|id| {
-            locations
-                .iter()
-                .find(|l| l.is_store(id))
-                .cloned()
-                .unwrap_or_else(|| InstalledLocation {
-                    store_id: Some(id.clone()),
-                    machine: id.clone(),
-                    path: String::new(),
-                    alias: None,
-                    orchestrator: None,
-                })
-        })
-        .collect();
-    let failed = (!answer.failed_stores.is_empty()).then(|| {
-        view! {
-            <h3>"Failed stores"</h3>
-            <ul class="failed-stores">
-                {answer.failed_stores.iter().map(|id| view! { <li>{store_name(&locations, id)}</li> }).collect_view()}
-            </ul>
-        }
-    });
-    view! {
-        <div class="notice">
-            <p>{format!("{what}: {} store(s) scheduled, {} failed.", answer.successful_stores.len(), answer.failed_stores.len())}</p>
-            {failed}
-            {(!scheduled.is_empty()).then(|| view! { <StoreJobs scheduled submitted_at /> })}
-            <p>"All jobs are also listed on the "<A href=href("/jobs")>"Jobs page"</A>"."</p>
-        </div>
-    }
-}
-
-/// One row per store that got a management job, each following its job until it ends.
-#[component]
-fn StoreJobs(scheduled: Vec<InstalledLocation>, submitted_at: DateTime<Utc>) -> impl IntoView {
-    view! {
-        <DataTable caption="Installation jobs, one per store (updated as the orchestrators report)" headers=&["Store", "Job status"] class="successful-stores">
-            {scheduled.into_iter().map(|location| view! {
-                <tr>
-                    <th scope="row">{store_label(&location)}</th>
-                    <td><InstallationJobStatus location submitted_at /></td>
-                </tr>
-            }).collect_view()}
-        </DataTable>
     }
 }

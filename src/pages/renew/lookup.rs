@@ -64,30 +64,15 @@ pub(super) fn LookupForm(
             Err(_) => attempt.update(|n| *n += 1),
         }
     };
-    let choose = move |mode: FindBy| {
+    let choose = Callback::new(move |mode: FindBy| {
         find_by.set(mode);
         touched.set(false);
-    };
-    let radio = move |mode: FindBy, id: &'static str, label: &'static str| {
-        view! {
-            <div class="radio">
-                <input type="radio" id=id name="find-by"
-                    prop:checked=move || find_by.get() == mode
-                    on:change=move |_| choose(mode) />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
+    });
 
     view! {
         <h2>"1. Find the certificate"</h2>
         {move || link_problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
-        <fieldset class="find-by">
-            <legend>"How to find it"</legend>
-            {radio(FindBy::Reference(LookupKind::Id), "find-by-id", "By certificate ID")}
-            {radio(FindBy::Reference(LookupKind::Thumbprint), "find-by-thumbprint", "By thumbprint")}
-            {radio(FindBy::Search, "find-by-search", "By searching")}
-        </fieldset>
+        <FindByChoice find_by choose />
         <Show
             when=move || find_by.get() != FindBy::Search
             fallback=move || view! { <SearchForm selected /> }
@@ -107,5 +92,28 @@ pub(super) fn LookupForm(
                 <button type="submit">"Find certificate"</button>
             </form>
         </Show>
+    }
+}
+
+/// By id, by thumbprint or by searching: a radio group.
+#[component]
+fn FindByChoice(find_by: RwSignal<FindBy>, choose: Callback<FindBy>) -> impl IntoView {
+    let radio = move |mode: FindBy, id: &'static str, label: &'static str| {
+        view! {
+            <div class="radio">
+                <input type="radio" id=id name="find-by"
+                    prop:checked=move || find_by.get() == mode
+                    on:change=move |_| choose.run(mode) />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="find-by">
+            <legend>"How to find it"</legend>
+            {radio(FindBy::Reference(LookupKind::Id), "find-by-id", "By certificate ID")}
+            {radio(FindBy::Reference(LookupKind::Thumbprint), "find-by-thumbprint", "By thumbprint")}
+            {radio(FindBy::Search, "find-by-search", "By searching")}
+        </fieldset>
     }
 }

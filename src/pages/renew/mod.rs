@@ -3,6 +3,7 @@
 
 mod copy_call;
 mod install;
+mod installation_jobs;
 mod lookup;
 mod plan;
 mod result;

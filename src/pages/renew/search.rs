@@ -19,7 +19,16 @@ const SEARCH_LIMIT: u32 = 25;
 
 #[component]
 pub(super) fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl IntoView {
-    let client = expect_context::<KeyfactorClient>();
+    let submitted = RwSignal::new(None::<ListQuery>);
+    view! {
+        <Criteria submitted />
+        <Matches submitted selected />
+    }
+}
+
+/// What to search for; a valid search replaces `submitted`.
+#[component]
+fn Criteria(submitted: RwSignal<Option<ListQuery>>) -> impl IntoView {
     let common_name = RwSignal::new(String::new());
     let subject_alt_name = RwSignal::new(String::new());
     let serial = RwSignal::new(String::new());
@@ -27,7 +36,6 @@ pub(super) fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl Int
     let touched = RwSignal::new(false);
     let attempt = RwSignal::new(0u32);
     let nothing_entered = RwSignal::new(false);
-    let submitted = RwSignal::new(None::<ListQuery>);
 
     let window = Memo::new(move |_| expiry.with(|e| parse_expiry_window(e)));
     let expiry_error = Signal::derive(move || {
@@ -75,17 +83,6 @@ pub(super) fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl Int
             }
         }
     };
-    let results = LocalResource::new(move || {
-        let client = client.clone();
-        let query = submitted.get();
-        async move {
-            match query {
-                Some(query) => client.search_certificates(&query).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-
     view! {
         <form novalidate on:submit=submit>
             <ErrorSummary problems attempt />
@@ -96,6 +93,27 @@ pub(super) fn SearchForm(selected: RwSignal<Option<CertificateRef>>) -> impl Int
                 value=expiry error=expiry_error on_blur=Callback::new(move |()| touched.set(true)) />
             <button type="submit">"Search"</button>
         </form>
+    }
+}
+
+/// The certificates the submitted search finds, read again whenever it changes.
+#[component]
+fn Matches(
+    submitted: RwSignal<Option<ListQuery>>,
+    selected: RwSignal<Option<CertificateRef>>,
+) -> impl IntoView {
+    let client = expect_context::<KeyfactorClient>();
+    let results = LocalResource::new(move || {
+        let client = client.clone();
+        let query = submitted.get();
+        async move {
+            match query {
+                Some(query) => client.search_certificates(&query).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
         <Transition fallback=|| view! { <p role="status">"Searching…"</p> }>
             {move || Suspend::new(async move {
                 match results.await {
