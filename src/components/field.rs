@@ -2,20 +2,14 @@
 
 use leptos::prelude::*;
 
-/// A field's hint and error ids, and its `aria-describedby`, which names the error only while there is one.
-fn field_ids(
+/// A control's `aria-describedby`: its hint (`{id}-hint`) and its error (`{id}-error`) only while there is one.
+fn described_by(
     id: &str,
     has_hint: bool,
     error: Signal<Option<String>>,
-) -> (
-    String,
-    String,
-    impl Fn() -> Option<String> + Send + Sync + 'static,
-) {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let (hint, err) = (hint_id.clone(), error_id.clone());
-    let described_by = move || {
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let (hint, err) = (format!("{id}-hint"), format!("{id}-error"));
+    move || {
         let ids: Vec<&str> = [
             has_hint.then_some(hint.as_str()),
             error.with(Option::is_some).then_some(err.as_str()),
@@ -24,8 +18,29 @@ fn field_ids(
         .flatten()
         .collect();
         (!ids.is_empty()).then(|| ids.join(" "))
-    };
-    (hint_id, error_id, described_by)
+    }
+}
+
+/// What every field has around its control: the label, the hint and the error, with the ids the control's
+/// `aria-describedby` names.
+#[component]
+fn FieldFrame(
+    id: String,
+    label: String,
+    required: bool,
+    hint: Option<String>,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for=id>{label} {required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {hint.map(|hint| view! { <p id=hint_id class="field-hint">{hint}</p> })}
+            {children()}
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
 }
 
 /// `error` is shown (and `aria-invalid` set) only when `Some`; callers decide when a field has been touched.
@@ -43,11 +58,9 @@ pub fn TextField(
     #[prop(optional, into)]
     on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
-    let (hint_id, error_id, described_by) = field_ids(&id, hint.is_some(), error);
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id.clone()>{label} {required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
-            {hint.map(|hint| view! { <p id=hint_id.clone() class="field-hint">{hint}</p> })}
+        <FieldFrame id=id.clone() label required hint error>
             <input
                 id=id
                 type=input_type
@@ -65,8 +78,7 @@ pub fn TextField(
                     }
                 }
             />
-            <p id=error_id class="field-error">{move || error.get()}</p>
-        </div>
+        </FieldFrame>
     }
 }
 
@@ -90,13 +102,9 @@ pub fn SelectField(
     #[prop(into, default = "Choose…".to_owned())] placeholder: String,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let (hint_id, error_id, described_by) = field_ids(&id, hint.is_some(), error);
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id.clone()>
-                {label} {required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
-            {hint.map(|hint| view! { <p id=hint_id.clone() class="field-hint">{hint}</p> })}
+        <FieldFrame id=id.clone() label required hint error>
             <select
                 id=id
                 required=required
@@ -118,7 +126,6 @@ pub fn SelectField(
                         .collect_view()
                 }}
             </select>
-            <p id=error_id class="field-error">{move || error.get()}</p>
-        </div>
+        </FieldFrame>
     }
 }

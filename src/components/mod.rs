@@ -9,6 +9,7 @@ pub mod error_summary;
 pub mod field;
 pub mod installation_job;
 pub mod job_timeline;
+pub mod page_section;
 pub mod secret_value;
 pub mod session_banner;
 pub mod store_picker;

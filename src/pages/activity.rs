@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
+use crate::components::page_section::PageSection;
 use crate::components::secret_value::copy_text;
 use crate::domain::action_log::export_json;
 use crate::hooks::use_action_log::use_action_log;
@@ -48,10 +49,10 @@ pub fn ActivityPage() -> impl IntoView {
         .into_any()
     };
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">"This session"</h1>
-            <p class="lead">"Kept in this tab's memory only: a reload or closing the tab clears it. Passwords are never kept."</p>
-            {table}
-        </section>
+        <PageSection
+            title="This session"
+            lead="Kept in this tab's memory only: a reload or closing the tab clears it. Passwords are never kept."
+        >            {table}
+        </PageSection>
     }
 }

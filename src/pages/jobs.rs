@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
+use crate::components::page_section::PageSection;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -113,12 +114,10 @@ pub fn JobsPage() -> impl IntoView {
     let refresh = Callback::new(move |()| jobs.refetch());
 
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">"Orchestrator jobs"</h1>
-            <p class="lead">
-                "The latest jobs the orchestrators ran: reenrollments, certificate deployments and inventories."
-            </p>
-            <FilterForm filter refresh />
+        <PageSection
+            title="Orchestrator jobs"
+            lead="The latest jobs the orchestrators ran: reenrollments, certificate deployments and inventories."
+        >            <FilterForm filter refresh />
             <Transition fallback=|| view! { <p role="status">"Loading jobs…"</p> }>
                 {move || Suspend::new(async move {
                     match jobs.await {
@@ -127,7 +126,7 @@ pub fn JobsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </section>
+        </PageSection>
     }
 }
 

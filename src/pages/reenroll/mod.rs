@@ -12,6 +12,7 @@ mod subject_prefill;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
+use crate::components::page_section::PageSection;
 use crate::components::store_picker::StorePicker;
 use crate::domain::command_version::CommandVersion;
 use crate::domain::models::{CertificateStore, CertificateStoreType};
@@ -60,13 +61,10 @@ pub fn ReenrollPage() -> impl IntoView {
     );
 
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">"Reenroll a certificate store"</h1>
-            <p class="lead">
-                "Reenrollment asks the store's orchestrator to generate a new key on the device and enroll a "
-                "certificate for it. The job runs when the orchestrator next checks in."
-            </p>
-            {deep_link_error.map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+        <PageSection
+            title="Reenroll a certificate store"
+            lead="Reenrollment asks the store's orchestrator to generate a new key on the device and enroll a certificate for it. The job runs when the orchestrator next checks in."
+        >            {deep_link_error.map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
             <Transition fallback=|| view! { <p role="status">"Loading store types…"</p> }>
                 {move || Suspend::new(async move {
                     match store_types.await {
@@ -75,7 +73,7 @@ pub fn ReenrollPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </section>
+        </PageSection>
     }
 }
 

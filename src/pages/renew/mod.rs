@@ -15,6 +15,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::client::KeyfactorClient;
 use crate::components::api_error::ApiErrorNotice;
+use crate::components::page_section::PageSection;
 use crate::domain::renewal::{parse_certificate_ref, prefill_from_query, Prefill};
 use crate::flows::renewal::load_plan;
 
@@ -59,13 +60,10 @@ pub fn RenewPage() -> impl IntoView {
     });
 
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">"Renew a certificate"</h1>
-            <p class="lead">
-                "Renewal issues a new certificate in place of an existing one. It does not install it: "
-                "afterwards you can replace the old certificate in every store that holds it."
-            </p>
-            <Show when=move || chosen.with(Option::is_none)>
+        <PageSection
+            title="Renew a certificate"
+            lead="Renewal issues a new certificate in place of an existing one. It does not install it: afterwards you can replace the old certificate in every store that holds it."
+        >            <Show when=move || chosen.with(Option::is_none)>
                 <LookupForm selected deep_link />
             </Show>
             <Transition fallback=|| view! { <p role="status">"Looking up the certificate…"</p> }>
@@ -82,6 +80,6 @@ pub fn RenewPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </section>
+        </PageSection>
     }
 }
