@@ -21,58 +21,22 @@ use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::components::secret_value::{copy_text, SecretValue};
 use crate::domain::action_log::ActionKind;
 use crate::domain::bulk::{
-    passwords_csv, plan_rows, BulkRun, PasswordLine, PlannedRow, RenewalAnswer, RowRenewal,
-    RowState, Work, BULK_AT_ONCE,
+    passwords_csv, BulkRun, PasswordLine, PlannedRow, RenewalAnswer, RowRenewal, RowState, Work,
+    BULK_AT_ONCE,
 };
 use crate::domain::command_version::CommandVersion;
 use crate::domain::display;
-use crate::domain::enrollment_choices::EnrollmentChoices;
-use crate::domain::models::{Certificate, CertificateRef, EnrollmentProfile};
+use crate::domain::models::{Certificate, EnrollmentProfile};
 use crate::domain::renewal::{
     parse_authority, parse_profile, replace_request, RenewalPlan, SeededChoice,
 };
 use crate::domain::submission::Failure;
 use crate::domain::{RequestTimestamp, SecretString};
-use crate::flows::renewal::{enrollment_choices, renew_once, RenewOutcome};
+use crate::flows::bulk::load_plan;
+use crate::flows::renewal::{renew_once, RenewOutcome};
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
 use crate::hooks::use_secret_vault::use_secret_vault;
 use crate::routes::href;
-
-/// Reads what the plan needs that the list has not read yet: the version, the renewal of rows whose
-/// `AvailableRenewal` is not known (a failed read leaves the row out), and, only when a row is seeded,
-/// the templates and CAs the user may use.
-async fn load_plan(
-    client: KeyfactorClient,
-    certificates: Vec<Certificate>,
-    kinds: RwSignal<BTreeMap<i32, RenewalKind>>,
-) -> Result<(CommandVersion, Vec<PlannedRow>), ApiError> {
-    let version = client.command_version().await?;
-    let mut plans = BTreeMap::new();
-    for certificate in &certificates {
-        let known = kinds.with_untracked(|k| match k.get(&certificate.id) {
-            Some(RenewalKind::Known(plan)) => Some(plan.clone()),
-            _ => None,
-        });
-        let plan = match known {
-            Some(plan) => plan,
-            None => match client
-                .renewal_plan(&CertificateRef::Id(certificate.id))
-                .await
-            {
-                Ok(plan) => plan,
-                Err(ApiError::Cancelled) => return Err(ApiError::Cancelled),
-                Err(_) => continue,
-            },
-        };
-        plans.insert(certificate.id, plan);
-    }
-    let choices = if plans.values().any(RenewalPlan::needs_choices) {
-        enrollment_choices(&client, version).await?
-    } else {
-        EnrollmentChoices::default()
-    };
-    Ok((version, plan_rows(&certificates, &plans, &choices, version)))
-}
 
 #[component]
 pub(super) fn BulkRenewal(
@@ -89,7 +53,11 @@ pub(super) fn BulkRenewal(
         }
     });
     let count = certificates.len();
-    let plan = LocalResource::new(move || load_plan(client.clone(), certificates.clone(), kinds));
+    let plan = LocalResource::new(move || {
+        let (client, certificates) = (client.clone(), certificates.clone());
+        let known = kinds.with_untracked(known_plans);
+        async move { load_plan(&client, &certificates, &known).await }
+    });
     view! {
         <section aria-labelledby="bulk-title" class="bulk-renewal">
             <h2 id="bulk-title" tabindex="-1" node_ref=heading>{format!("Renew {}", certificates_count(count))}</h2>
@@ -106,6 +74,17 @@ pub(super) fn BulkRenewal(
             </Transition>
         </section>
     }
+}
+
+/// The plans the list has read already, so the bulk plan does not ask for them again.
+fn known_plans(kinds: &BTreeMap<i32, RenewalKind>) -> BTreeMap<i32, RenewalPlan> {
+    kinds
+        .iter()
+        .filter_map(|(id, kind)| match kind {
+            RenewalKind::Known(plan) => Some((*id, plan.clone())),
+            RenewalKind::Reading | RenewalKind::Unknown => None,
+        })
+        .collect()
 }
 
 /// "1 certificate", "2 certificates".
