@@ -3,6 +3,8 @@
 //! native tests here run them over a scripted transport ([`scripted`]) that records what was sent. Views
 //! call these and keep only the result; the decisions are `crate::domain`'s.
 
+/// Reading what a bulk renewal's plan needs that the list has not read yet.
+pub mod bulk;
 /// Following an orchestrator job: one look at history, the queue and the orchestrator.
 pub mod jobs;
 /// Scheduling a reenrollment once, even after a lost answer.
