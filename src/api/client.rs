@@ -7,13 +7,13 @@ use std::sync::Arc;
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 use web_sys::{
     AbortController, AbortSignal, RequestCache, RequestCredentials, RequestRedirect, ResponseType,
 };
 
 use super::error::{decode_json, expect_no_content, ApiError, HttpAnswer};
-use super::transport::{Keyfactor, Transport};
+use super::transport::{self, Expect, Keyfactor, Request, Transport};
 use crate::config::{AuthMode, CommandVersionSetting, RuntimeConfig};
 use crate::domain::collection::CollectionId;
 use crate::domain::command_version::CommandVersion;
@@ -184,40 +184,6 @@ impl HttpClient {
             .unwrap_or_else(|| CommandVersion::from_header(answer.product_version.as_deref())))
     }
 
-    pub async fn get_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<T, ApiError> {
-        let answer = self.send_as_user(Method::GET, path, query, None).await?;
-        self.interpret(decode_json(&answer.as_http(), self.auth))
-    }
-
-    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let answer = self
-            .send_as_user(Method::POST, path, query, Some(to_json(body)?))
-            .await?;
-        self.interpret(decode_json(&answer.as_http(), self.auth))
-    }
-
-    /// For operations that answer 204 No Content (e.g. `POST /CertificateStores/Reenrollment`).
-    pub async fn post_no_content<B: Serialize>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<(), ApiError> {
-        let answer = self
-            .send_as_user(Method::POST, path, query, Some(to_json(body)?))
-            .await?;
-        self.interpret(expect_no_content(&answer.as_http(), self.auth))
-    }
-
     /// Every answer tells whether the session is alive: one global state instead of per-form guesses. In
     /// basic mode a 401 to accepted credentials forgets them at once, so nothing else is sent with them
     /// (repeated rejected sign-ins can lock the account).
@@ -366,12 +332,6 @@ impl HttpClient {
     }
 }
 
-fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
-    serde_json::to_string(body).map_err(|e| ApiError::Malformed {
-        detail: e.to_string(),
-    })
-}
-
 /// Keyfactor's endpoints over the browser's fetch: what pages and hooks hold in their context.
 pub type KeyfactorClient = Keyfactor<HttpClient>;
 
@@ -382,30 +342,20 @@ impl KeyfactorClient {
 }
 
 impl Transport for HttpClient {
-    async fn get_json<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<R, ApiError> {
-        HttpClient::get_json(self, path, query).await
-    }
-
-    async fn post_json<B: Serialize, R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<R, ApiError> {
-        HttpClient::post_json(self, path, query, body).await
-    }
-
-    async fn post_no_content<B: Serialize>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<(), ApiError> {
-        HttpClient::post_no_content(self, path, query, body).await
+    async fn exchange(&self, request: Request<'_>, expect: Expect) -> Result<Value, ApiError> {
+        let method = match request.method {
+            transport::Method::Get => Method::GET,
+            transport::Method::Post => Method::POST,
+        };
+        let body = request.body.map(str::to_owned);
+        let answer = self
+            .send_as_user(method, request.path, request.query, body)
+            .await?;
+        let http = answer.as_http();
+        self.interpret(match expect {
+            Expect::Json => decode_json(&http, self.auth),
+            Expect::NoContent => expect_no_content(&http, self.auth).map(|()| Value::Null),
+        })
     }
 
     async fn command_version(&self) -> Result<CommandVersion, ApiError> {

@@ -1,7 +1,7 @@
 //! Renewal and PFX management endpoints (`/Enrollment/…`).
 
 use super::error::ApiError;
-use super::transport::{Keyfactor, Transport};
+use super::transport::{Expect, Keyfactor, Transport};
 use crate::domain::models::{
     AvailableRenewal, CertificateRef, EnrollmentContext, EnrollmentManagementRequest,
     EnrollmentManagementResponse, ExistingEnrollmentManagementRequest, RenewalRequest,
@@ -34,7 +34,7 @@ impl<T: Transport> Keyfactor<T> {
     /// `POST /Enrollment/Renew`. Never retried: a second request would issue a second certificate.
     pub async fn renew(&self, request: &RenewalRequest) -> Result<RenewalResponse, ApiError> {
         let answer = self
-            .post_json(RENEW_PATH, &self.collection_query(), request)
+            .post(RENEW_PATH, &self.collection_query(), request, Expect::Json)
             .await;
         self.explain_collection_refusal(answer)
     }
@@ -44,7 +44,7 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         request: &ExistingEnrollmentManagementRequest,
     ) -> Result<EnrollmentManagementResponse, ApiError> {
-        self.post_json(REPLACE_PATH, &[], request).await
+        self.post(REPLACE_PATH, &[], request, Expect::Json).await
     }
 
     /// `POST /Enrollment/PFX/Deploy`: the new certificate into the chosen stores.
@@ -52,7 +52,7 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         request: &EnrollmentManagementRequest,
     ) -> Result<EnrollmentManagementResponse, ApiError> {
-        self.post_json(DEPLOY_PATH, &[], request).await
+        self.post(DEPLOY_PATH, &[], request, Expect::Json).await
     }
 
     /// `GET /Enrollment/PFX/Context/My`: the templates and CAs the caller may enroll with.

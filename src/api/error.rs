@@ -146,6 +146,13 @@ pub fn decode_json<T: DeserializeOwned>(
 }
 
 /// Interprets an answer that should carry no body: 204, or a 2xx with an empty (or ignorable JSON) body.
+/// An answer's JSON as the type an endpoint promises; a mismatch says what was unexpected.
+pub fn decode_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|error| ApiError::Malformed {
+        detail: describe_json_error(&error),
+    })
+}
+
 pub fn expect_no_content(answer: &HttpAnswer, auth: AuthMode) -> Result<(), ApiError> {
     check_status(answer, auth)?;
     if answer.status == 204 || answer.body.trim().is_empty() {

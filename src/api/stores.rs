@@ -1,7 +1,7 @@
 //! Certificate store endpoints: the store search, one store, the store types, and scheduling a reenrollment.
 
 use super::error::ApiError;
-use super::transport::{Keyfactor, Transport};
+use super::transport::{Expect, Keyfactor, Transport};
 use crate::domain::models::{
     CertificateStore, CertificateStoreType, ReenrollmentRequest, StoreInventoryEntry,
 };
@@ -50,7 +50,12 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         request: &ReenrollmentRequest,
     ) -> Result<(), ApiError> {
-        self.post_no_content("CertificateStores/Reenrollment", &[], request)
-            .await
+        self.post(
+            "CertificateStores/Reenrollment",
+            &[],
+            request,
+            Expect::NoContent,
+        )
+        .await
     }
 }

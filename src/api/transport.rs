@@ -5,37 +5,45 @@
 use std::ops::Deref;
 
 use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 
-use super::error::ApiError;
+use super::error::{decode_value, ApiError};
 use crate::domain::collection::{refusal_hint, CollectionId};
 use crate::domain::command_version::CommandVersion;
 use crate::domain::query::{ListEndpoint, ListQuery};
 
-/// One Keyfactor request and its interpreted answer: headers, credentials, time-outs and what an HTTP status
-/// means are the implementation's business; callers see a decoded answer or one [`ApiError`].
+/// How a request goes out: a read, or a POST with a JSON body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// One request to Command, relative to the API base.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub method: Method,
+    pub path: &'a str,
+    pub query: &'a [(String, String)],
+    /// The JSON body of a POST.
+    pub body: Option<&'a str>,
+}
+
+/// What a successful answer carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Json,
+    /// 204, as `POST /CertificateStores/Reenrollment` answers.
+    NoContent,
+}
+
+/// The network under every endpoint: one request, its answer interpreted. Headers, credentials, time-outs
+/// and what an HTTP status means are the implementation's business; callers see the answer's JSON (`null`
+/// for no content) or one [`ApiError`].
 // The browser runs one thread, so no caller needs these futures to be `Send`.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
-    async fn get_json<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<R, ApiError>;
-
-    async fn post_json<B: Serialize, R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<R, ApiError>;
-
-    /// A POST Keyfactor answers with 204 and no body.
-    async fn post_no_content<B: Serialize>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<(), ApiError>;
+    async fn exchange(&self, request: Request<'_>, expect: Expect) -> Result<Value, ApiError>;
 
     /// The server's version: configured, or learned from the first answer's header.
     async fn command_version(&self) -> Result<CommandVersion, ApiError>;
@@ -59,6 +67,38 @@ impl<T> Deref for Keyfactor<T> {
 }
 
 impl<T: Transport> Keyfactor<T> {
+    pub async fn get_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<R, ApiError> {
+        let request = Request {
+            method: Method::Get,
+            path,
+            query,
+            body: None,
+        };
+        decode_value(self.0.exchange(request, Expect::Json).await?)
+    }
+
+    /// A POST with `body` as JSON; `Expect::NoContent` (with `R = ()`) for Command's 204 answers.
+    pub async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        body: &B,
+        expect: Expect,
+    ) -> Result<R, ApiError> {
+        let body = encode(body)?;
+        let request = Request {
+            method: Method::Post,
+            path,
+            query,
+            body: Some(&body),
+        };
+        decode_value(self.0.exchange(request, expect).await?)
+    }
+
     /// One page of a list endpoint, its paging parameters spelled for the server's version.
     pub async fn get_page<R: DeserializeOwned>(
         &self,
@@ -69,7 +109,7 @@ impl<T: Transport> Keyfactor<T> {
         let version = self.0.command_version().await?;
         let mut params = query.to_params(endpoint, version);
         params.extend_from_slice(extra);
-        self.0.get_json(endpoint.path(), &params).await
+        self.get_json(endpoint.path(), &params).await
     }
 
     /// `collectionId=N` for the operations whose spec takes it, when a collection is in use.
@@ -97,4 +137,10 @@ impl<T: Transport> Keyfactor<T> {
             other => other,
         })
     }
+}
+
+fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Malformed {
+        detail: e.to_string(),
+    })
 }

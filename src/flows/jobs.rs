@@ -70,7 +70,7 @@ mod tests {
     use crate::domain::job_tracking::JobPhase;
     use crate::domain::polling::PollSchedule;
     use crate::domain::Guid;
-    use crate::flows::scripted::{keyfactor, run, Scripted};
+    use crate::flows::scripted::{keyfactor, queued_job, run, Scripted};
 
     const MACHINE: &str = "web01.eu.keyexample.com";
     const PATH: &str = "/etc/nginx/tls/web01.pem";
@@ -132,10 +132,7 @@ mod tests {
 
     #[test]
     fn a_job_waiting_in_the_queue_has_its_orchestrator_read() {
-        let queued = json!([{
-            "Id": "job-1", "ClientMachine": MACHINE, "Target": PATH, "JobType": "PEMReenrollment",
-            "Requested": "2026-11-28T10:00:02Z"
-        }]);
+        let queued = queued_job(MACHINE, PATH, "2026-11-28T10:00:02Z");
         let api = keyfactor(
             Scripted::new(CommandVersion::default())
                 .ok("GET", "OrchestratorJobs/JobHistory", json!([]))

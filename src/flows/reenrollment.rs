@@ -46,7 +46,7 @@ mod tests {
     use crate::domain::job_category::JobCategory;
     use crate::domain::models::ReenrollmentRequest;
     use crate::domain::reenrollment::ReenrollmentForm;
-    use crate::flows::scripted::{keyfactor, run, Scripted};
+    use crate::flows::scripted::{keyfactor, queued_job, run, Scripted};
 
     const MACHINE: &str = "web01.eu.keyexample.com";
     const PATH: &str = "/etc/nginx/tls/web01.pem";
@@ -102,10 +102,7 @@ mod tests {
 
     #[test]
     fn a_lost_attempt_whose_job_is_queued_is_followed_and_nothing_is_sent_again() {
-        let queued = json!([{
-            "Id": "job-1", "ClientMachine": MACHINE, "Target": PATH, "JobType": "PEMReenrollment",
-            "Requested": "2026-11-28T10:00:02Z"
-        }]);
+        let queued = queued_job(MACHINE, PATH, "2026-11-28T10:00:02Z");
         let api = keyfactor(
             script()
                 .ok("GET", "OrchestratorJobs/JobHistory", json!([]))

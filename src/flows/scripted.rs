@@ -6,11 +6,10 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 use crate::api::error::ApiError;
-use crate::api::transport::{Keyfactor, Transport};
+use crate::api::transport::{Expect, Keyfactor, Method, Request, Transport};
 use crate::domain::collection::CollectionId;
 use crate::domain::command_version::CommandVersion;
 
@@ -81,62 +80,28 @@ impl Scripted {
     pub fn lines(&self) -> Vec<String> {
         self.sent.borrow().iter().map(Sent::line).collect()
     }
+}
 
-    fn exchange(
-        &self,
-        method: &'static str,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<Value>,
-    ) -> Result<Value, ApiError> {
+impl Transport for Scripted {
+    async fn exchange(&self, request: Request<'_>, _expect: Expect) -> Result<Value, ApiError> {
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
         self.sent.borrow_mut().push(Sent {
             method,
-            path: path.to_owned(),
-            query: query.to_vec(),
-            body,
+            path: request.path.to_owned(),
+            query: request.query.to_vec(),
+            body: request
+                .body
+                .map(|body| serde_json::from_str(body).expect("requests are JSON")),
         });
-        let key = format!("{method} {path}");
+        let key = format!("{method} {}", request.path);
         self.answers
             .borrow_mut()
             .get_mut(&key)
             .and_then(VecDeque::pop_front)
             .unwrap_or_else(|| panic!("no scripted answer for {key}"))
-    }
-}
-
-fn decode<R: DeserializeOwned>(answer: Result<Value, ApiError>) -> Result<R, ApiError> {
-    Ok(serde_json::from_value(answer?).expect("scripted answers match the model"))
-}
-
-fn body_of<B: Serialize>(body: &B) -> Option<Value> {
-    Some(serde_json::to_value(body).expect("requests serialize"))
-}
-
-impl Transport for Scripted {
-    async fn get_json<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<R, ApiError> {
-        decode(self.exchange("GET", path, query, None))
-    }
-
-    async fn post_json<B: Serialize, R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<R, ApiError> {
-        decode(self.exchange("POST", path, query, body_of(body)))
-    }
-
-    async fn post_no_content<B: Serialize>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        body: &B,
-    ) -> Result<(), ApiError> {
-        self.exchange("POST", path, query, body_of(body)).map(drop)
     }
 
     async fn command_version(&self) -> Result<CommandVersion, ApiError> {
@@ -154,6 +119,14 @@ pub fn run<F: Future>(flow: F) -> F::Output {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("a scripted flow never waits"),
     }
+}
+
+/// One row of `GET /OrchestratorJobs/ScheduledJobs`: a job no orchestrator has picked up yet.
+pub fn queued_job(machine: &str, path: &str, requested: &str) -> Value {
+    serde_json::json!([{
+        "Id": "job-1", "ClientMachine": machine, "Target": path, "JobType": "PEMReenrollment",
+        "Requested": requested
+    }])
 }
 
 /// The endpoints over a script.

@@ -13,6 +13,7 @@ use super::list::ExpiringList;
 use super::{Certificates, ListState};
 use crate::api::client::KeyfactorClient;
 use crate::components::api_error::ApiErrorNotice;
+use crate::components::page_section::PageSection;
 use crate::domain::expiring::{expiring_list, ExpiringFilter, ExpiryWindow};
 use crate::domain::models::Certificate;
 use crate::domain::query::ListQuery;
@@ -39,12 +40,13 @@ pub fn ExpiringPage() -> impl IntoView {
     let window = Memo::new(move |_| filter.with(|f| f.window));
     let certificates = certificates_expiring(window);
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">"Certificates expiring soon"</h1>
-            <p class="lead">"Certificates you can see that expire soon, soonest first. Renew one straight from the list."</p>
+        <PageSection
+            title="Certificates expiring soon"
+            lead="Certificates you can see that expire soon, soonest first. Renew one straight from the list."
+        >
             {move || parsed.with(|(_, problem)| problem.clone()).map(|problem| view! { <p class="notice notice-error" role="alert">{problem}</p> })}
             <ListOrBulk certificates filter />
-        </section>
+        </PageSection>
     }
 }
 
