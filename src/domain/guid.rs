@@ -69,6 +69,15 @@ impl Guid {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether two ids as servers write them name the same GUID: Command may answer in another case than it
+    /// listed them, or with braces. Text that is no GUID equals only itself (trimmed).
+    pub fn same(a: &str, b: &str) -> bool {
+        match (Guid::parse(a), Guid::parse(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a.trim() == b.trim(),
+        }
+    }
 }
 
 fn describe_groups(lengths: &[usize]) -> String {
@@ -192,5 +201,14 @@ mod tests {
                 found: "10001 groups".to_owned()
             })
         );
+    }
+
+    #[test]
+    fn ids_name_the_same_guid_whatever_their_case_or_braces_and_other_text_only_itself() {
+        let id = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
+        assert!(Guid::same(id, "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}"));
+        assert!(!Guid::same(id, "3f2504e0-4f89-11d3-9a0c-0305e82c3302"));
+        assert!(Guid::same(" job-7 ", "job-7"));
+        assert!(!Guid::same("job-7", "JOB-7"));
     }
 }

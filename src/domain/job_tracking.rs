@@ -228,7 +228,7 @@ impl JobTarget {
         limits: &TrackingLimits,
     ) -> Option<&'a ScheduledJob> {
         if let Some(id) = known_id {
-            if let Some(job) = jobs.iter().find(|job| job.id.eq_ignore_ascii_case(id)) {
+            if let Some(job) = jobs.iter().find(|job| Guid::same(&job.id, id)) {
                 return Some(job);
             }
         }
@@ -263,7 +263,7 @@ impl JobTarget {
                 .filter(|row| {
                     row.job_id
                         .as_deref()
-                        .is_some_and(|job_id| job_id.eq_ignore_ascii_case(id))
+                        .is_some_and(|job_id| Guid::same(job_id, id))
                 })
                 .max_by_key(|row| row.job_history_id);
             if latest.is_some() {
@@ -655,12 +655,13 @@ mod tests {
     }
 
     #[test]
-    fn a_known_id_is_followed_to_its_latest_row() {
+    fn a_known_id_is_followed_to_its_latest_row_whatever_the_case_of_its_guid() {
+        const OURS: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
         let limits = TrackingLimits::default();
         let rows = [
             history(
                 7,
-                "ours",
+                OURS,
                 HERE,
                 "2025-06-01T10:00:04Z",
                 (JobStatus::CompletedWillRetry, JobResult::Failure),
@@ -668,7 +669,7 @@ mod tests {
             ),
             history(
                 9,
-                "ours",
+                OURS,
                 HERE,
                 "2025-06-01T10:00:08Z",
                 (JobStatus::Completed, JobResult::Success),
@@ -677,7 +678,7 @@ mod tests {
             history(8, "sooner", HERE, "2025-06-01T10:00:02Z", RUNNING, None),
         ];
         let row = target()
-            .find_in_history(&rows, Some("OURS"), &[], &limits)
+            .find_in_history(&rows, Some(&OURS.to_uppercase()), &[], &limits)
             .expect("found");
         assert_eq!(row.job_history_id, 9);
     }

@@ -13,6 +13,7 @@ use crate::domain::models::{
     ExistingEnrollmentManagementRequest, ManagementStore, NewCertificateRef, RenewalRequest,
 };
 use crate::domain::query::{CompareOp, QueryExpr, TextOp};
+use crate::domain::Guid;
 use crate::domain::SecretString;
 
 /// How the user identifies the certificate to renew.
@@ -208,7 +209,7 @@ impl InstalledLocation {
     pub fn is_store(&self, id: &str) -> bool {
         self.store_id
             .as_deref()
-            .is_some_and(|own| own.trim().eq_ignore_ascii_case(id.trim()))
+            .is_some_and(|own| Guid::same(own, id))
     }
 }
 
@@ -227,21 +228,20 @@ pub fn installed_locations(
     stores: &[CertificateStore],
     agents: &[Agent],
 ) -> Vec<InstalledLocation> {
-    let same_guid = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     locations
         .iter()
         .map(|location| {
             let agent_id = location.cert_store_id.as_deref().and_then(|store_id| {
                 stores
                     .iter()
-                    .find(|store| same_guid(&store.id, store_id))
+                    .find(|store| Guid::same(&store.id, store_id))
                     .and_then(|store| store.agent_id.as_deref())
             });
             let orchestrator = agent_id
                 .and_then(|agent_id| {
                     agents
                         .iter()
-                        .find(|agent| same_guid(&agent.agent_id, agent_id))
+                        .find(|agent| Guid::same(&agent.agent_id, agent_id))
                 })
                 .map(|agent| Orchestrator {
                     agent_id: agent.agent_id.clone(),
@@ -670,23 +670,26 @@ mod tests {
         .unwrap();
         let store: CertificateStore = serde_json::from_value(json!({
             "Id": "B1F0C4A2-0000-0000-0000-000000000001", "ClientMachine": "web01.eu.keyexample.com",
-            "Storepath": "/etc/ssl/certs/web01.pem", "CertStoreType": 102, "AgentId": "a"
+            "Storepath": "/etc/ssl/certs/web01.pem", "CertStoreType": 102, "AgentId": "0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b"
         }))
         .unwrap();
         // The orchestrator runs on another host than the store's machine: only the store's AgentId links them.
         let agent: Agent = serde_json::from_value(json!({
-            "AgentId": "A", "ClientMachine": "uo-lnx01.eu.keyexample.com", "LastSeen": "2025-03-01T11:59:30Z"
+            "AgentId": "0B8E1F2A-3C4D-4E5F-9A0B-1C2D3E4F5A6B", "ClientMachine": "uo-lnx01.eu.keyexample.com", "LastSeen": "2025-03-01T11:59:30Z"
         }))
         .unwrap();
         let other: Agent = serde_json::from_value(
-            json!({"AgentId": "b", "ClientMachine": "web01.eu.keyexample.com"}),
+            json!({"AgentId": "1b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b", "ClientMachine": "web01.eu.keyexample.com"}),
         )
         .unwrap();
         let joined = installed_locations(&[location], &[store], &[other, agent]);
         assert_eq!(joined.len(), 1);
         let orchestrator = joined[0].orchestrator.as_ref().expect("matched");
         assert_eq!(orchestrator.machine, "uo-lnx01.eu.keyexample.com");
-        assert_eq!(orchestrator.agent_id, "A");
+        assert_eq!(
+            orchestrator.agent_id,
+            "0B8E1F2A-3C4D-4E5F-9A0B-1C2D3E4F5A6B"
+        );
         assert_eq!(
             orchestrator.last_seen,
             Some(Utc.with_ymd_and_hms(2025, 3, 1, 11, 59, 30).unwrap())
