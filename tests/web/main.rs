@@ -2,6 +2,7 @@
 //! once: each module mounts components into its own host element and removes it afterwards, pass or fail.
 #![cfg(target_arch = "wasm32")]
 
+mod components;
 mod reenroll;
 mod renew;
 mod shell;
