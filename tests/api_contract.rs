@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use certportal::api::error::{decode_json, expect_no_content, ApiError, AuthMode, HttpAnswer};
 use certportal::domain::models::*;
-use certportal::domain::{ParameterKind, SecretString};
+use certportal::domain::{Guid, ParameterKind, SecretString};
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -56,6 +56,10 @@ const CA: &str = r"ca01.corp.local\CorpIssuingCA";
 
 // ---------------------------------------------------------------------------------------------------
 // Renewal
+
+fn guid(text: &str) -> Guid {
+    Guid::parse(text).unwrap()
+}
 
 #[test]
 fn renew_response_with_keyfactor_id_decodes() {
@@ -199,13 +203,13 @@ fn deploy_request_matches_the_spec_names() {
         password: SecretString::from("xK9#mQ2$vL7pR4tZ".to_owned()),
         stores: vec![
             ManagementStore {
-                store_id: "2f6a8b1c-3d4e-4f50-9a1b-2c3d4e5f6a7b".into(),
+                store_id: guid("2f6a8b1c-3d4e-4f50-9a1b-2c3d4e5f6a7b"),
                 alias: Some("web01-2025".into()),
                 overwrite: true,
                 properties: Default::default(),
             },
             ManagementStore {
-                store_id: "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".into(),
+                store_id: guid("9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
                 alias: None,
                 overwrite: false,
                 properties: [("KeyAlgorithm".to_owned(), json!("RSA"))].into(),
@@ -311,7 +315,7 @@ fn v10_certificate_list_decodes_with_locations_and_metadata() {
     assert_eq!(pem.store_type, Some(2));
     assert_eq!(pem.alias.as_deref(), Some("server"));
     assert_eq!(
-        pem.cert_store_id.as_deref(),
+        pem.cert_store_id.as_ref().map(Guid::as_str),
         Some("9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")
     );
     assert_eq!(web.locations_count[0].store_type.as_deref(), Some("IIS"));
@@ -391,7 +395,7 @@ fn stores_decode_with_lower_case_storepath() {
     assert_eq!(pem.store_path.as_deref(), Some("/opt/app/certs/server.pem"));
     assert_eq!(pem.cert_store_type, 2);
     assert_eq!(
-        pem.agent_id.as_deref(),
+        pem.agent_id.as_ref().map(Guid::as_str),
         Some("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
     );
     assert!(!stores[2].approved && stores[2].agent_id.is_none());
@@ -452,8 +456,8 @@ fn v25_store_types_say_required_on_reenrollment_with_on_odkg() {
 #[test]
 fn v10_reenrollment_sends_certificate_template() {
     let request = ReenrollmentRequest::new(
-        "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".into(),
-        "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d".into(),
+        guid("9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+        guid("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
         r#"CN=websrvr14.keyexample.com,OU=IT,O="Key Example, Inc.",L=Independence,ST=OH,C=US"#
             .into(),
         "server".into(),
@@ -470,8 +474,8 @@ fn v10_reenrollment_sends_certificate_template() {
 #[test]
 fn v25_reenrollment_sends_only_what_is_set() {
     let request = ReenrollmentRequest::new(
-        "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".into(),
-        "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d".into(),
+        guid("9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+        guid("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
         r#"CN=websrvr14.keyexample.com,OU=IT,O="Key Example, Inc.",L=Independence,ST=OH,C=US"#
             .into(),
         "server".into(),

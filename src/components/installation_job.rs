@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use crate::domain::job_category::JobCategory;
 use crate::domain::job_tracking::{JobPhase, JobTarget};
 use crate::domain::renewal::InstalledLocation;
-use crate::domain::Guid;
 use crate::hooks::use_job_polling::{use_job_polling, JobPolling};
 
 /// The store as people name it: machine and path.
@@ -17,10 +16,7 @@ pub fn store_label(location: &InstalledLocation) -> String {
 
 /// Starts following the Management job submitted at `submitted_at` for `location`'s store.
 fn follow(location: &InstalledLocation, submitted_at: DateTime<Utc>) -> JobPolling {
-    let agent_id = location
-        .orchestrator
-        .as_ref()
-        .and_then(|o| Guid::parse(&o.agent_id).ok());
+    let agent_id = location.orchestrator.as_ref().map(|o| o.agent_id.clone());
     use_job_polling(JobTarget {
         category: JobCategory::Management,
         client_machine: location.machine.clone(),

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use super::text::{describe_char, Trimmed};
 
 const GROUP_LENGTHS: [usize; 5] = [8, 4, 4, 4, 12];
@@ -89,6 +91,30 @@ fn describe_groups(lengths: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Written as Keyfactor reads it: lower-case, hyphenated, no braces.
+impl Serialize for Guid {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// An id Command sends, in whatever case or braces; anything else is a decode error naming the problem.
+impl<'de> Deserialize<'de> for Guid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Guid::parse(&text).map_err(|error| serde::de::Error::custom(format!("{text:?}: {error}")))
+    }
+}
+
+impl Guid {
+    /// For optional references (a location's store, a store's orchestrator): absent, `null` or not a GUID
+    /// all mean there is nothing the portal can address, so one odd row does not fail a whole list.
+    pub fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Guid>, D::Error> {
+        let text = Option::<String>::deserialize(deserializer)?;
+        Ok(text.and_then(|text| Guid::parse(&text).ok()))
+    }
 }
 
 impl fmt::Display for Guid {

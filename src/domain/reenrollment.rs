@@ -33,11 +33,7 @@ pub fn store_type_of<'a>(
     if !store_type.supported_operations.enrollment {
         return Err(Ineligible::NotSupported(type_name(store_type)));
     }
-    if store
-        .agent_id
-        .as_deref()
-        .is_none_or(|id| id.trim().is_empty())
-    {
+    if store.agent_id.is_none() {
         return Err(Ineligible::NoOrchestrator);
     }
     Ok(store_type)
@@ -128,9 +124,9 @@ pub fn job_properties(
 /// The raw form, for one eligible store.
 pub struct ReenrollmentForm<'a> {
     /// Store `Id` (→ `KeystoreId`).
-    pub store_id: &'a str,
-    /// Store `AgentId` (→ `AgentGuid`).
-    pub agent_id: &'a str,
+    pub store_id: &'a Guid,
+    /// Store `AgentId` (→ `AgentGuid`); a store without one cannot be reenrolled.
+    pub agent_id: Option<&'a Guid>,
     pub subject_name: &'a str,
     pub alias: &'a str,
     pub parameters: &'a [(EntryParameterSpec, &'a str)],
@@ -160,16 +156,11 @@ impl ReenrollmentForm<'_> {
         let properties = job_properties(self.parameters)
             .map_err(|mut invalid| problems.append(&mut invalid))
             .ok();
-        // The ids come from Keyfactor's own store row; a malformed one is Keyfactor's data problem.
-        let ids =
-            Guid::parse(self.store_id).and_then(|store| Ok((store, Guid::parse(self.agent_id)?)));
-        match (subject, alias, properties, ids) {
-            (Some(subject), Some(alias), Some(properties), Ok((store, agent)))
-                if problems.is_empty() =>
-            {
+        match (subject, alias, properties, self.agent_id) {
+            (Some(subject), Some(alias), Some(properties), Some(agent)) if problems.is_empty() => {
                 let mut request = ReenrollmentRequest::new(
-                    store.as_str().to_owned(),
-                    agent.as_str().to_owned(),
+                    self.store_id.clone(),
+                    agent.clone(),
                     subject.to_string(),
                     alias.as_str().to_owned(),
                 )
@@ -182,14 +173,8 @@ impl ReenrollmentForm<'_> {
                 }
                 Ok(request)
             }
-            (.., Err(error)) => {
-                problems.insert(
-                    0,
-                    problem(
-                        ReenrollField::Store,
-                        format!("The store's id is not usable: {error}"),
-                    ),
-                );
+            (.., None) => {
+                problems.insert(0, problem(ReenrollField::Store, Ineligible::NoOrchestrator));
                 Err(problems)
             }
             _ => Err(problems),
@@ -222,6 +207,7 @@ mod tests {
     use crate::domain::models::SupportedOperations;
     use crate::domain::ParameterKind;
     use serde_json::json;
+    use std::sync::LazyLock;
 
     #[test]
     fn the_inventory_offers_each_alias_with_a_readable_subject() {
@@ -257,6 +243,8 @@ mod tests {
     };
     const STORE: &str = "5A2F0E6B-1C3D-4E5F-8A9B-0C1D2E3F4A5B";
     const AGENT: &str = "{0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b}";
+    static STORE_ID: LazyLock<Guid> = LazyLock::new(|| Guid::parse(STORE).unwrap());
+    static AGENT_ID: LazyLock<Guid> = LazyLock::new(|| Guid::parse(AGENT).unwrap());
 
     fn spec(name: &str, kind: ParameterKind, required: bool) -> EntryParameterSpec {
         EntryParameterSpec {
@@ -364,8 +352,8 @@ mod tests {
             "pw",
         )];
         let form = ReenrollmentForm {
-            store_id: STORE,
-            agent_id: AGENT,
+            store_id: &STORE_ID,
+            agent_id: Some(&AGENT_ID),
             subject_name: " CN=web01.keyexample.com, O=Key Example ",
             alias: "web01",
             parameters: &parameters,
@@ -386,8 +374,8 @@ mod tests {
     fn an_invalid_form_lists_every_problem_in_field_order() {
         let parameters = [(spec("PrivateKeyPassword", ParameterKind::Secret, true), "")];
         let form = ReenrollmentForm {
-            store_id: STORE,
-            agent_id: AGENT,
+            store_id: &STORE_ID,
+            agent_id: Some(&AGENT_ID),
             subject_name: "web01.keyexample.com",
             alias: "",
             parameters: &parameters,
@@ -414,8 +402,8 @@ mod tests {
     #[test]
     fn a_chosen_template_or_pattern_and_ca_are_sent_for_the_version() {
         let form = |profile, version| ReenrollmentForm {
-            store_id: STORE,
-            agent_id: AGENT,
+            store_id: &STORE_ID,
+            agent_id: Some(&AGENT_ID),
             subject_name: "CN=web01",
             alias: "web01",
             parameters: &[],
@@ -447,8 +435,8 @@ mod tests {
     fn without_a_template_or_ca_command_decides() {
         let json = serde_json::to_value(
             ReenrollmentForm {
-                store_id: STORE,
-                agent_id: AGENT,
+                store_id: &STORE_ID,
+                agent_id: Some(&AGENT_ID),
                 subject_name: "CN=web01",
                 alias: "web01",
                 parameters: &[],

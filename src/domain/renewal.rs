@@ -196,7 +196,7 @@ pub fn disposition_advice(disposition: &Disposition) -> &'static str {
 /// Where the certificate is installed, with the orchestrator that serves that store.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstalledLocation {
-    pub store_id: Option<String>,
+    pub store_id: Option<Guid>,
     pub machine: String,
     pub path: String,
     pub alias: Option<String>,
@@ -204,25 +204,24 @@ pub struct InstalledLocation {
 }
 
 impl InstalledLocation {
-    /// Whether this is the store `id` names. Store ids are GUIDs, which compare without regard to case
-    /// (Command may answer in another case than it listed them).
+    /// Whether this is the store `id` (as an answer names it) names.
     pub fn is_store(&self, id: &str) -> bool {
         self.store_id
-            .as_deref()
-            .is_some_and(|own| Guid::same(own, id))
+            .as_ref()
+            .is_some_and(|own| Guid::same(own.as_str(), id))
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Orchestrator {
-    pub agent_id: String,
+    pub agent_id: Guid,
     pub machine: String,
     pub last_seen: Option<DateTime<Utc>>,
 }
 
 /// Joins each location to the orchestrator that serves its store: location `CertStoreId` → store `AgentId`
 /// → agent. (An orchestrator's own `ClientMachine` is the host it runs on, usually not the store's machine,
-/// so machine names cannot be matched.) GUIDs compare case-insensitively.
+/// so machine names cannot be matched.)
 pub fn installed_locations(
     locations: &[CertificateLocation],
     stores: &[CertificateStore],
@@ -231,18 +230,14 @@ pub fn installed_locations(
     locations
         .iter()
         .map(|location| {
-            let agent_id = location.cert_store_id.as_deref().and_then(|store_id| {
+            let agent_id = location.cert_store_id.as_ref().and_then(|store_id| {
                 stores
                     .iter()
-                    .find(|store| Guid::same(&store.id, store_id))
-                    .and_then(|store| store.agent_id.as_deref())
+                    .find(|store| store.id == *store_id)
+                    .and_then(|store| store.agent_id.as_ref())
             });
             let orchestrator = agent_id
-                .and_then(|agent_id| {
-                    agents
-                        .iter()
-                        .find(|agent| Guid::same(&agent.agent_id, agent_id))
-                })
+                .and_then(|agent_id| agents.iter().find(|agent| agent.agent_id == *agent_id))
                 .map(|agent| Orchestrator {
                     agent_id: agent.agent_id.clone(),
                     machine: agent.client_machine.clone().unwrap_or_default(),
@@ -504,7 +499,7 @@ mod tests {
     #[test]
     fn a_store_is_recognised_whatever_case_its_guid_comes_back_in() {
         let location = InstalledLocation {
-            store_id: Some("a1b2c3d4-0000-4000-8000-00000000000f".into()),
+            store_id: Some(Guid::parse("a1b2c3d4-0000-4000-8000-00000000000f").unwrap()),
             machine: "web01".into(),
             path: "/etc/ssl/a.pem".into(),
             alias: None,
@@ -687,8 +682,8 @@ mod tests {
         let orchestrator = joined[0].orchestrator.as_ref().expect("matched");
         assert_eq!(orchestrator.machine, "uo-lnx01.eu.keyexample.com");
         assert_eq!(
-            orchestrator.agent_id,
-            "0B8E1F2A-3C4D-4E5F-9A0B-1C2D3E4F5A6B"
+            orchestrator.agent_id.as_str(),
+            "0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b"
         );
         assert_eq!(
             orchestrator.last_seen,

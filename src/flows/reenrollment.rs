@@ -46,6 +46,7 @@ mod tests {
     use crate::domain::job_category::JobCategory;
     use crate::domain::models::ReenrollmentRequest;
     use crate::domain::reenrollment::ReenrollmentForm;
+    use crate::domain::Guid;
     use crate::flows::scripted::{keyfactor, queued_job, run, Scripted};
 
     const MACHINE: &str = "web01.eu.keyexample.com";
@@ -63,8 +64,8 @@ mod tests {
 
     fn request() -> ReenrollmentRequest {
         ReenrollmentForm {
-            store_id: "5a2f0e6b-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
-            agent_id: "0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b",
+            store_id: &Guid::parse("5a2f0e6b-1c3d-4e5f-8a9b-0c1d2e3f4a5b").unwrap(),
+            agent_id: Some(&Guid::parse("0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b").unwrap()),
             subject_name: "CN=web01",
             alias: "web01",
             parameters: &[],

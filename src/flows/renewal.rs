@@ -86,12 +86,9 @@ async fn orchestrators_of<T: Transport>(
     locations: &[CertificateLocation],
 ) -> Result<(Vec<CertificateStore>, Vec<Agent>), ApiError> {
     let mut ids: Vec<Guid> = Vec::new();
-    for id in locations
-        .iter()
-        .filter_map(|l| Guid::parse(l.cert_store_id.as_deref()?).ok())
-    {
-        if !ids.contains(&id) {
-            ids.push(id);
+    for id in locations.iter().filter_map(|l| l.cert_store_id.as_ref()) {
+        if !ids.contains(id) {
+            ids.push(id.clone());
         }
     }
     let mut stores = Vec::with_capacity(ids.len());
@@ -141,6 +138,7 @@ mod tests {
     use crate::flows::scripted::{keyfactor, run, Scripted};
 
     const STORE: &str = "5a2f0e6b-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const AGENT: &str = "0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b";
 
     fn v10() -> Scripted {
         Scripted::new(CommandVersion {
@@ -165,7 +163,7 @@ mod tests {
     }
 
     fn store(id: &str) -> serde_json::Value {
-        json!({ "Id": id, "ClientMachine": "web01", "Storepath": "/etc/tls", "CertStoreType": 2, "AgentId": "a1" })
+        json!({ "Id": id, "ClientMachine": "web01", "Storepath": "/etc/tls", "CertStoreType": 2, "AgentId": AGENT })
     }
 
     #[test]
@@ -183,13 +181,19 @@ mod tests {
                 .ok(
                     "GET",
                     "Agents",
-                    json!([{ "AgentId": "a1", "ClientMachine": "orch01" }]),
+                    json!([{ "AgentId": AGENT.to_uppercase(), "ClientMachine": "orch01" }]),
                 ),
         );
         let plan = run(load_plan(&api, CertificateRef::Id(1))).unwrap();
         assert_eq!(plan.plan, RenewalPlan::OneClick);
         assert_eq!(plan.locations.len(), 3);
         assert!(plan.agents_problem.is_none());
+        let machines: Vec<_> = plan
+            .locations
+            .iter()
+            .map(|l| l.orchestrator.as_ref().map(|o| o.machine.as_str()))
+            .collect();
+        assert_eq!(machines, [Some("orch01"); 3]);
         assert_eq!(
             api.lines(),
             [

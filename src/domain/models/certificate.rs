@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::common::{null_as_default, wire_enum, wire_time};
+use crate::domain::Guid;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -88,7 +89,8 @@ pub struct CertificateLocation {
     pub alias: Option<String>,
     pub chain_level: Option<i32>,
     /// Store GUID (`CertificateStore::id`).
-    pub cert_store_id: Option<String>,
+    #[serde(default, deserialize_with = "Guid::lenient")]
+    pub cert_store_id: Option<Guid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::common::{null_as_default, wire_flags, wire_time};
-use crate::domain::SecretString;
+use crate::domain::{Guid, SecretString};
 
 wire_flags! {
     /// `AvailableRenewalType`: a bit set, not an enum. v25 documents "enum flags" 1 Seeded PFX, 2 One-click,
@@ -216,8 +216,7 @@ pub enum NewCertificateRef {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagementStore {
-    /// Store GUID.
-    pub store_id: String,
+    pub store_id: Guid,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     pub overwrite: bool,

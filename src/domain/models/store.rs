@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{null_as_default, wire_enum, wire_time};
 use super::EnrollmentProfile;
-use crate::domain::{EntryParameterSpec, ParameterKind};
+use crate::domain::{EntryParameterSpec, Guid, ParameterKind};
 
 /// `GET /CertificateStores` (`CertificateStoreResponse`, abridged).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CertificateStore {
     /// Store GUID: `KeystoreId` of a reenrollment.
-    pub id: String,
+    pub id: Guid,
     pub container_id: Option<i32>,
     pub container_name: Option<String>,
     pub display_name: Option<String>,
@@ -28,7 +28,8 @@ pub struct CertificateStore {
     #[serde(default, deserialize_with = "null_as_default")]
     pub approved: bool,
     /// Orchestrator GUID: `AgentGuid` of a reenrollment.
-    pub agent_id: Option<String>,
+    #[serde(default, deserialize_with = "Guid::lenient")]
+    pub agent_id: Option<Guid>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub agent_assigned: bool,
     // `Properties` (a JSON object encoded as a string) is not read: its secret-typed values are objects
@@ -207,10 +208,10 @@ wire_enum! {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReenrollmentRequest {
-    keystore_id: String,
+    keystore_id: Guid,
     /// X.500 subject, e.g. `CN=websrvr14.keyexample.com,OU=IT,O="Key Example, Inc.",C=US`.
     subject_name: String,
-    agent_guid: String,
+    agent_guid: Guid,
     alias: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     job_properties: BTreeMap<String, serde_json::Value>,
@@ -226,12 +227,7 @@ pub struct ReenrollmentRequest {
 
 impl ReenrollmentRequest {
     /// `keystore_id` and `agent_guid` are the store's `Id` and `AgentId`.
-    pub fn new(
-        keystore_id: String,
-        agent_guid: String,
-        subject_name: String,
-        alias: String,
-    ) -> Self {
+    pub fn new(keystore_id: Guid, agent_guid: Guid, subject_name: String, alias: String) -> Self {
         Self {
             keystore_id,
             subject_name,
@@ -270,7 +266,7 @@ impl ReenrollmentRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Agent {
-    pub agent_id: String,
+    pub agent_id: Guid,
     pub client_machine: Option<String>,
     pub status: Option<AgentStatus>,
     #[serde(default, deserialize_with = "wire_time::deserialize_option")]
@@ -303,6 +299,10 @@ pub struct AgentJobType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn guid() -> Guid {
+        Guid::parse("5a2f0e6b-1c3d-4e5f-8a9b-0c1d2e3f4a5b").unwrap()
+    }
 
     #[test]
     fn entry_parameter_type_reads_numbers_and_names() {
@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn with_profile_replaces_the_previous_one() {
-        let request = ReenrollmentRequest::new("k".into(), "a".into(), "CN=x".into(), "x".into())
+        let request = ReenrollmentRequest::new(guid(), guid(), "CN=x".into(), "x".into())
             .with_profile(EnrollmentProfile::Template("WebServer".into()))
             .with_profile(EnrollmentProfile::EnrollmentPattern(3));
         let json = serde_json::to_value(&request).unwrap();

@@ -42,8 +42,8 @@ impl FormValues {
     /// The request for the store and its orchestrator, or every problem with the fields.
     pub fn request(
         &self,
-        store_id: &str,
-        agent_id: &str,
+        store_id: &Guid,
+        agent_id: Option<&Guid>,
         version: CommandVersion,
     ) -> Result<ReenrollmentRequest, Vec<FormProblem>> {
         let raw: Vec<String> = self
@@ -102,7 +102,7 @@ pub(super) fn ReenrollFields(
     problems: Memo<Vec<FormProblem>>,
     attempt: RwSignal<u32>,
     version: CommandVersion,
-    store_id: Option<Guid>,
+    store_id: Guid,
     type_label: String,
 ) -> impl IntoView {
     let FormValues {
@@ -149,7 +149,7 @@ pub(super) fn ReenrollFields(
             hint="An X.500 distinguished name, e.g. CN=web01.example.com,O=Example Inc,C=US"
             error=Signal::derive(move || shown(ReenrollField::SubjectName, touched_subject.get()))
             on_blur=Callback::new(move |()| touched_subject.set(true)) />
-        {store_id.map(|store_id| view! { <SubjectFromStore store_id subject alias /> })}
+        <SubjectFromStore store_id subject alias />
         {move || parsed_subject.get().map(|dn| view! {
             <div class="dn-preview">
                 <p class="field-hint">"Read as:"</p>

@@ -19,7 +19,6 @@ use crate::domain::job_tracking::JobTarget;
 use crate::domain::models::{CertificateStore, CertificateStoreType, ReenrollmentRequest};
 use crate::domain::reenrollment::{type_name, FormProblem};
 use crate::domain::submission::{Failure, Submission};
-use crate::domain::Guid;
 use crate::flows::reenrollment::{schedule_once, Scheduled};
 use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_view_tasks::use_view_tasks;
@@ -43,8 +42,8 @@ pub fn ReenrollForm(
     let values = FormValues::new(specs);
     on_cleanup(move || values.wipe_parameters(false));
     let attempt = RwSignal::new(0_u32);
-    let (store_id, agent_id) = (store.id.clone(), store.agent_id.clone().unwrap_or_default());
-    let build = move || values.request(&store_id, &agent_id, version);
+    let (store_id, agent_id) = (store.id.clone(), store.agent_id.clone());
+    let build = move || values.request(&store_id, agent_id.as_ref(), version);
     let problems = Memo::new({
         let build = build.clone();
         move |_| build().err().unwrap_or_default()
@@ -70,7 +69,7 @@ pub fn ReenrollForm(
     };
     let sending = move || submission.with(ReenrollSubmission::is_sending);
     let scheduled = move || submission.with(|s| s.outcome().cloned());
-    let store_guid = Guid::parse(&store.id).ok();
+    let store_guid = store.id.clone();
     let type_label = type_name(&store_type);
     view! {
         <SubmitFailure submission />
@@ -106,10 +105,7 @@ fn reenrollment_sender(
     let tasks = use_view_tasks();
     let machine = store.client_machine.clone().unwrap_or_default();
     let path = store.store_path.clone().unwrap_or_default();
-    let agent_id = store
-        .agent_id
-        .as_deref()
-        .and_then(|id| Guid::parse(id).ok());
+    let agent_id = store.agent_id.clone();
     let logged_store = format!("{machine} {path}");
     Callback::new(move |request: ReenrollmentRequest| {
         let target = JobTarget {

@@ -59,7 +59,7 @@ pub(super) fn ChosenStore(
             <dt>"Store path"</dt><dd>{store.store_path.clone()}</dd>
             <dt>"Store type"</dt><dd>{kind}</dd>
             <dt>"Container"</dt><dd>{store.container_name.clone().unwrap_or_else(|| "none".into())}</dd>
-            <dt>"Store id"</dt><dd><code>{store.id.clone()}</code></dd>
+            <dt>"Store id"</dt><dd><code>{store.id.to_string()}</code></dd>
         </dl>
     };
     view! {

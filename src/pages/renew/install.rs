@@ -12,7 +12,7 @@ use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::domain::renewal::{deploy_request, replace_request, InstalledLocation};
 use crate::domain::submission::Submission;
-use crate::domain::SecretString;
+use crate::domain::{Guid, SecretString};
 use crate::flows::renewal::PlanData;
 use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_view_tasks::use_view_tasks;
@@ -29,7 +29,7 @@ pub(super) fn Install(
     if locations.is_empty() {
         return view! { <p>"The old certificate is in no store, so there is nothing to replace."</p> }.into_any();
     }
-    let chosen = RwSignal::new(Vec::<String>::new());
+    let chosen = RwSignal::new(Vec::<Guid>::new());
     let choice_problem = RwSignal::new(false);
     let submission = RwSignal::new(InstallSubmission::default());
     let send = install_sender(data, new_id, password, chosen, submission);
@@ -73,7 +73,7 @@ fn install_sender(
     data: PlanData,
     new_id: i32,
     password: RwSignal<Option<SecretString>>,
-    chosen: RwSignal<Vec<String>>,
+    chosen: RwSignal<Vec<Guid>>,
     submission: RwSignal<InstallSubmission>,
 ) -> Callback<InstallKind> {
     let client = expect_context::<KeyfactorClient>();
@@ -130,7 +130,7 @@ fn install_sender(
 
 /// The stores Deploy may install into, ticked by the user.
 #[component]
-fn DeployChoice(locations: Vec<InstalledLocation>, chosen: RwSignal<Vec<String>>) -> impl IntoView {
+fn DeployChoice(locations: Vec<InstalledLocation>, chosen: RwSignal<Vec<Guid>>) -> impl IntoView {
     view! {
         <fieldset class="deploy-stores">
             <legend>"Stores for Deploy"</legend>

@@ -10,6 +10,7 @@ use crate::components::installation_job::{store_label, InstallationJobStatus};
 use crate::domain::action_log::ActionKind;
 use crate::domain::models::EnrollmentManagementResponse;
 use crate::domain::renewal::InstalledLocation;
+use crate::domain::Guid;
 use crate::routes::href;
 
 /// Which installation the user asked for: the attempt, as the log names it.
@@ -67,7 +68,7 @@ pub(super) fn InstallOutcome(
                 .find(|l| l.is_store(id))
                 .cloned()
                 .unwrap_or_else(|| InstalledLocation {
-                    store_id: Some(id.clone()),
+                    store_id: Guid::parse(id).ok(),
                     machine: id.clone(),
                     path: String::new(),
                     alias: None,
