@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
-use crate::model::jobs::{Effect, Job, JobType, Schedule};
+use crate::model::jobs::{self, Effect, JobType, Schedule};
 use crate::model::{
     subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
     KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,
@@ -911,27 +911,18 @@ fn push_past_job(
     requested_at: Timestamp,
     schedule: Schedule,
 ) {
-    let Some(agent) = store.agent_id.as_deref().and_then(|id| world.agent(id)) else {
-        return;
-    };
-    let job = Job {
-        id: ids::uuid(rng),
-        history_id: world.next_job_history_id,
+    if let Some(job) = jobs::add(
+        world,
+        rng,
+        store,
         job_type,
-        store_type: world.store_type(store.type_id).map_or("", |t| t.short_name),
-        store_id: store.id.clone(),
-        client_machine: store.client_machine.clone(),
-        store_path: store.path.clone(),
-        agent_id: agent.id.clone(),
-        agent_machine: agent.client_machine.clone(),
         requested_at,
-        due_at: requested_at,
         schedule,
-        effect: Effect::None,
-        settled: true,
-    };
-    world.next_job_history_id += 1;
-    world.jobs.push(job);
+        Effect::None,
+    ) {
+        // Finished before the simulator started: nothing left to apply.
+        job.settled = true;
+    }
 }
 
 #[cfg(test)]
