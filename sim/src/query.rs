@@ -270,30 +270,31 @@ impl Parser<'_> {
         matches!(self.tokens.get(self.position), Some(Token::Word(w)) if w.eq_ignore_ascii_case(keyword))
     }
 
-    fn or_expr(&mut self) -> Result<Expr, QueryError> {
-        let mut terms = vec![self.and_expr()?];
-        while self.next_is_keyword("OR") {
+    /// `operand (keyword operand)*`: a lone operand as itself, several joined by `join`.
+    fn joined(
+        &mut self,
+        keyword: &str,
+        operand: fn(&mut Self) -> Result<Expr, QueryError>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Result<Expr, QueryError> {
+        let mut operands = vec![operand(self)?];
+        while self.next_is_keyword(keyword) {
             self.position += 1;
-            terms.push(self.and_expr()?);
+            operands.push(operand(self)?);
         }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
+        Ok(if operands.len() == 1 {
+            operands.remove(0)
         } else {
-            Expr::Or(terms)
+            join(operands)
         })
     }
 
+    fn or_expr(&mut self) -> Result<Expr, QueryError> {
+        self.joined("OR", Self::and_expr, Expr::Or)
+    }
+
     fn and_expr(&mut self) -> Result<Expr, QueryError> {
-        let mut factors = vec![self.factor()?];
-        while self.next_is_keyword("AND") {
-            self.position += 1;
-            factors.push(self.factor()?);
-        }
-        Ok(if factors.len() == 1 {
-            factors.remove(0)
-        } else {
-            Expr::And(factors)
-        })
+        self.joined("AND", Self::factor, Expr::And)
     }
 
     fn factor(&mut self) -> Result<Expr, QueryError> {

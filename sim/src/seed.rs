@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
-use crate::model::jobs::{Effect, Job, JobType, Schedule};
+use crate::model::jobs::{self, Effect, JobType, Schedule};
 use crate::model::{
     subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
     KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,
@@ -189,6 +189,34 @@ fn property(
     }
 }
 
+/// What the seeded store types share: served by an orchestrator on a remote server, the capability
+/// named as the short name, a free-text store path, a private key and a custom alias optional, and
+/// no properties or entry parameters until a type adds them.
+fn store_type(
+    rng: &mut impl Rng,
+    id: i32,
+    name: &'static str,
+    short_name: &'static str,
+    operations: SupportedOperations,
+) -> StoreType {
+    StoreType {
+        id,
+        name,
+        short_name,
+        capability: short_name,
+        operations,
+        properties: Vec::new(),
+        entry_parameters: Vec::new(),
+        job_properties: &[],
+        local_store: false,
+        server_required: true,
+        private_key_allowed: 1,
+        custom_alias_allowed: 1,
+        store_path_type: "",
+        job_type_ids: std::array::from_fn(|_| ids::uuid(rng)),
+    }
+}
+
 fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
     use ParameterType::{Bool, MultipleChoice, Secret, String as Text};
     let all_ops = SupportedOperations {
@@ -203,14 +231,8 @@ fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
         remove: true,
         ..SupportedOperations::default()
     };
-    let mut job_types = || std::array::from_fn(|_| ids::uuid(rng));
     vec![
         StoreType {
-            id: STORE_TYPE_PEM,
-            name: "PEM File",
-            short_name: "PEM",
-            capability: "PEM",
-            operations: all_ops,
             properties: vec![
                 property(1, "IsTrustStore", "Trust Store", Bool, false, Some("false")),
                 property(
@@ -243,20 +265,9 @@ fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
                 },
             ],
             job_properties: &["SeparatePrivateKeyFilePath", "IncludeChain"],
-            local_store: false,
-            server_required: true,
-            private_key_allowed: 1,
-            custom_alias_allowed: 1,
-            store_path_type: "",
-            job_type_ids: job_types(),
+            ..store_type(rng, STORE_TYPE_PEM, "PEM File", "PEM", all_ops)
         },
         StoreType {
-            id: STORE_TYPE_JKS,
-            name: "Java Keystore",
-            short_name: "JKS",
-            capability: "JKS",
-            operations: all_ops,
-            properties: vec![],
             entry_parameters: vec![
                 EntryParameter {
                     required_with_private_key: true,
@@ -270,19 +281,11 @@ fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
                 },
             ],
             job_properties: &["PrivateKeyPassword", "KeySize"],
-            local_store: false,
-            server_required: true,
             private_key_allowed: 2,
             custom_alias_allowed: 2,
-            store_path_type: "",
-            job_type_ids: job_types(),
+            ..store_type(rng, STORE_TYPE_JKS, "Java Keystore", "JKS", all_ops)
         },
         StoreType {
-            id: STORE_TYPE_IISU,
-            name: "IIS Bound Certificate",
-            short_name: "IISU",
-            capability: "IISU",
-            operations: add_remove,
             properties: vec![
                 property(
                     31,
@@ -342,22 +345,18 @@ fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
                 "SniFlag",
                 "Protocol",
             ],
-            local_store: false,
-            server_required: true,
             private_key_allowed: 2,
             custom_alias_allowed: 0,
             store_path_type: "My,WebHosting",
-            job_type_ids: job_types(),
+            ..store_type(
+                rng,
+                STORE_TYPE_IISU,
+                "IIS Bound Certificate",
+                "IISU",
+                add_remove,
+            )
         },
         StoreType {
-            id: STORE_TYPE_K8S,
-            name: "K8SSecret",
-            short_name: "K8SSecret",
-            capability: "K8SSecret",
-            operations: SupportedOperations {
-                discovery: true,
-                ..add_remove
-            },
             properties: vec![
                 property(
                     51,
@@ -385,35 +384,33 @@ fn store_types(rng: &mut impl Rng) -> Vec<StoreType> {
                     None,
                 ),
             ],
-            entry_parameters: vec![],
-            job_properties: &[],
-            local_store: false,
-            server_required: true,
-            private_key_allowed: 1,
             custom_alias_allowed: 2,
-            store_path_type: "",
-            job_type_ids: job_types(),
+            ..store_type(
+                rng,
+                STORE_TYPE_K8S,
+                "K8SSecret",
+                "K8SSecret",
+                SupportedOperations {
+                    discovery: true,
+                    ..add_remove
+                },
+            )
         },
         StoreType {
-            id: STORE_TYPE_F5,
-            name: "F5 SSL Profiles REST",
-            short_name: "F5-SL-REST",
-            capability: "F5-SL-REST",
-            operations: add_remove,
             properties: vec![
                 property(61, "PrimaryNode", "Primary Node", Text, true, None),
                 property(62, "ServerUsername", "Server Username", Secret, true, None),
                 property(63, "ServerPassword", "Server Password", Secret, true, None),
                 property(64, "ServerUseSsl", "Use SSL", Bool, true, Some("true")),
             ],
-            entry_parameters: vec![],
-            job_properties: &[],
-            local_store: false,
-            server_required: true,
-            private_key_allowed: 1,
             custom_alias_allowed: 2,
-            store_path_type: "",
-            job_type_ids: job_types(),
+            ..store_type(
+                rng,
+                STORE_TYPE_F5,
+                "F5 SSL Profiles REST",
+                "F5-SL-REST",
+                add_remove,
+            )
         },
     ]
 }
@@ -911,27 +908,18 @@ fn push_past_job(
     requested_at: Timestamp,
     schedule: Schedule,
 ) {
-    let Some(agent) = store.agent_id.as_deref().and_then(|id| world.agent(id)) else {
-        return;
-    };
-    let job = Job {
-        id: ids::uuid(rng),
-        history_id: world.next_job_history_id,
+    if let Some(job) = jobs::add(
+        world,
+        rng,
+        store,
         job_type,
-        store_type: world.store_type(store.type_id).map_or("", |t| t.short_name),
-        store_id: store.id.clone(),
-        client_machine: store.client_machine.clone(),
-        store_path: store.path.clone(),
-        agent_id: agent.id.clone(),
-        agent_machine: agent.client_machine.clone(),
         requested_at,
-        due_at: requested_at,
         schedule,
-        effect: Effect::None,
-        settled: true,
-    };
-    world.next_job_history_id += 1;
-    world.jobs.push(job);
+        Effect::None,
+    ) {
+        // Finished before the simulator started: nothing left to apply.
+        job.settled = true;
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{query, TestSim};
+use common::TestSim;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -116,51 +116,32 @@ async fn unknown_certificate_is_404_with_keyfactor_body() {
 }
 
 #[tokio::test]
-async fn v10_honours_prefixed_parameters_and_ignores_unprefixed_ones() {
-    let sim = TestSim::v10().await;
+async fn each_flavour_honours_its_own_parameter_spelling_and_ignores_the_other() {
     let filter = r#"IssuedCN -eq "web01.eu.keyexample.com""#;
-    let prefixed = sim
-        .get(
-            "helpdesk",
-            &format!("/Certificates{}", query(&[("pq.queryString", filter)])),
-        )
-        .await;
-    assert_eq!(prefixed.ids(), vec![1]);
-    let unprefixed = sim
-        .get(
-            "helpdesk",
-            &format!(
-                "/Certificates{}",
-                query(&[("QueryString", filter), ("ReturnLimit", "5")])
-            ),
-        )
-        .await;
-    assert_eq!(unprefixed.status, StatusCode::OK);
-    assert_eq!(
-        unprefixed.ids().len(),
-        50,
-        "ignored: unfiltered first page of 50"
-    );
-}
-
-#[tokio::test]
-async fn v25_honours_unprefixed_parameters_and_ignores_prefixed_ones() {
-    let sim = TestSim::v25().await;
-    let filter = r#"IssuedCN -eq "web01.eu.keyexample.com""#;
-    let plain = sim
-        .get(
-            "helpdesk",
-            &format!("/Certificates{}", query(&[("QueryString", filter)])),
-        )
-        .await;
-    assert_eq!(plain.ids(), vec![1]);
-    let prefixed = sim
-        .get(
-            "helpdesk",
-            &format!("/Certificates{}", query(&[("pq.queryString", filter)])),
-        )
-        .await;
-    assert_eq!(prefixed.ids().len(), 50);
+    for (sim, (query_string, return_limit), (ignored_query, ignored_limit)) in [
+        (
+            TestSim::v10().await,
+            ("pq.queryString", "pq.returnLimit"),
+            ("QueryString", "ReturnLimit"),
+        ),
+        (
+            TestSim::v25().await,
+            ("QueryString", "ReturnLimit"),
+            ("pq.queryString", "pq.returnLimit"),
+        ),
+    ] {
+        let honoured = [(query_string, filter), (return_limit, "5")];
+        let found = sim.get_query("helpdesk", "/Certificates", &honoured).await;
+        assert_eq!(found.ids(), vec![1], "{query_string}");
+        let ignored = [(ignored_query, filter), (ignored_limit, "5")];
+        let unfiltered = sim.get_query("helpdesk", "/Certificates", &ignored).await;
+        assert_eq!(unfiltered.status, StatusCode::OK);
+        assert_eq!(
+            unfiltered.ids().len(),
+            50,
+            "{ignored_query} ignored: the unfiltered first page of 50"
+        );
+    }
 }
 
 #[tokio::test]
@@ -169,18 +150,13 @@ async fn paging_until_a_short_page_visits_every_match_once() {
     let filter = r#"IssuedCN -contains "keyexample.com""#;
     let mut seen = Vec::new();
     for page in 1.. {
+        let pairs = [
+            ("QueryString", filter),
+            ("PageReturned", &page.to_string()),
+            ("ReturnLimit", "40"),
+        ];
         let ids = sim
-            .get(
-                "helpdesk",
-                &format!(
-                    "/Certificates{}",
-                    query(&[
-                        ("QueryString", filter),
-                        ("PageReturned", &page.to_string()),
-                        ("ReturnLimit", "40")
-                    ])
-                ),
-            )
+            .get_query("helpdesk", "/Certificates", &pairs)
             .await
             .ids();
         let short = ids.len() < 40;
@@ -202,17 +178,14 @@ async fn paging_until_a_short_page_visits_every_match_once() {
 async fn sort_ascending_zero_and_descending_one() {
     let sim = TestSim::v25().await;
     let sorted = |direction: &'static str| {
-        let path = format!(
-            "/Certificates{}",
-            query(&[
-                ("SortField", "NotAfter"),
-                ("SortAscending", direction),
-                ("ReturnLimit", "30")
-            ])
-        );
+        let pairs = [
+            ("SortField", "NotAfter"),
+            ("SortAscending", direction),
+            ("ReturnLimit", "30"),
+        ];
         let sim = &sim;
         async move {
-            sim.get("helpdesk", &path)
+            sim.get_query("helpdesk", "/Certificates", &pairs)
                 .await
                 .json()
                 .as_array()
@@ -232,13 +205,10 @@ async fn sort_ascending_zero_and_descending_one() {
 #[tokio::test]
 async fn query_language_filters_by_dates_templates_sans_and_combinations() {
     let sim = TestSim::v25().await;
-    let search = |filter: &str| {
-        let path = format!(
-            "/Certificates{}",
-            query(&[("QueryString", filter), ("ReturnLimit", "1000")])
-        );
+    let search = |filter: &'static str| {
+        let pairs = [("QueryString", filter), ("ReturnLimit", "1000")];
         let sim = &sim;
-        async move { sim.get("helpdesk", &path).await }
+        async move { sim.get_query("helpdesk", "/Certificates", &pairs).await }
     };
     let soon = search("NotAfter -le %TODAY+7%").await.json();
     let soon = soon.as_array().expect("array");

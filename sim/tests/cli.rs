@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_kf-sim");
 
@@ -15,12 +15,13 @@ fn http_get(address: &str, path: &str) -> String {
     response
 }
 
-#[test]
-fn prints_one_listening_line_serves_logs_and_exits_on_sigterm() {
+/// Starts the binary with `args` and reads the line it prints first: the child, the rest of its
+/// stdout, and the address it listens on.
+fn spawn_listening(args: &[&str], stderr: Stdio) -> (Child, BufReader<ChildStdout>, String) {
     let mut child = Command::new(BINARY)
-        .args(["--port", "0", "--api", "v25"])
+        .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .expect("spawn kf-sim");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -28,9 +29,17 @@ fn prints_one_listening_line_serves_logs_and_exits_on_sigterm() {
     stdout.read_line(&mut line).expect("first line");
     let address = line
         .trim()
-        .strip_prefix("kf-sim listening on http://127.0.0.1:")
-        .map(|port| format!("127.0.0.1:{port}"))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+        .strip_prefix("kf-sim listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (child, stdout, address)
+}
+
+#[test]
+fn prints_one_listening_line_serves_logs_and_exits_on_sigterm() {
+    let (mut child, mut stdout, address) =
+        spawn_listening(&["--port", "0", "--api", "v25"], Stdio::piped());
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
 
     let health = http_get(&address, "/__sim/health");
     assert!(
@@ -89,20 +98,10 @@ fn refuses_unknown_anonymous_users() {
 
 #[test]
 fn wire_spec_answers_as_the_openapi_files_read_and_other_shapes_are_refused() {
-    let mut child = Command::new(BINARY)
-        .args(["--port", "0", "--api", "v25", "--wire", "spec"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn kf-sim");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("first line");
-    let address = line
-        .trim()
-        .strip_prefix("kf-sim listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
+    let (mut child, _, address) = spawn_listening(
+        &["--port", "0", "--api", "v25", "--wire", "spec"],
+        Stdio::null(),
+    );
     let health = http_get(&address, "/__sim/health");
     let _ = child.kill();
     let _ = child.wait();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{now_iso, query, TestSim};
+use common::{find, renewal, Reply, TestSim};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -38,28 +38,28 @@ async fn five_operations(
             format!("/Enrollment/AvailableRenewal/Thumbprint/{thumbprint}{suffix}"),
             Value::Null,
         ),
-        (
-            "POST",
-            format!("/Enrollment/Renew{suffix}"),
-            json!({ "CertificateId": id, "Timestamp": now_iso() }),
-        ),
+        ("POST", format!("/Enrollment/Renew{suffix}"), renewal(id)),
     ]
 }
 
-async fn call(
+/// Makes `operation` as `user`, which must answer `status`.
+async fn call_expecting(
     sim: &TestSim,
     user: &str,
     (method, path, body): &(&str, String, Value),
-) -> common::Reply {
-    if *method == "POST" {
+    status: StatusCode,
+) -> Reply {
+    let reply = if *method == "POST" {
         sim.post(user, path, body.clone()).await
     } else {
         sim.get(user, path).await
-    }
-}
-
-fn message(reply: &common::Reply) -> String {
-    reply.json()["Message"].as_str().unwrap_or("").to_owned()
+    };
+    assert_eq!(
+        reply.status, status,
+        "{user} {method} {path}: {}",
+        reply.text
+    );
+    reply
 }
 
 #[tokio::test]
@@ -71,14 +71,8 @@ async fn alice_is_refused_each_of_the_five_operations_without_her_collection() {
     ] {
         for suffix in ["", "?collectionId=0", "?collectionId="] {
             for operation in five_operations(&sim, 1, suffix).await {
-                let reply = call(&sim, "alice", &operation).await;
-                assert_eq!(
-                    reply.status,
-                    StatusCode::FORBIDDEN,
-                    "{operation:?}: {}",
-                    reply.text
-                );
-                let text = message(&reply);
+                let reply = call_expecting(&sim, "alice", &operation, StatusCode::FORBIDDEN).await;
+                let text = reply.message();
                 let permission = if operation.0 == "POST" {
                     "Certificate Enrollment - Enroll PFX"
                 } else {
@@ -103,13 +97,7 @@ async fn alice_is_refused_each_of_the_five_operations_without_her_collection() {
 async fn within_collection_3_alice_works_on_her_certificates_and_not_on_bobs() {
     for sim in [TestSim::v10().await, TestSim::v25().await] {
         for operation in five_operations(&sim, 1, "?collectionId=3").await {
-            let reply = call(&sim, "alice", &operation).await;
-            assert_eq!(
-                reply.status,
-                StatusCode::OK,
-                "{operation:?}: {}",
-                reply.text
-            );
+            call_expecting(&sim, "alice", &operation, StatusCode::OK).await;
         }
         // Certificate 12 is bob's: outside collection 3, refused by id, by thumbprint and on Renew.
         for operation in five_operations(&sim, 12, "?collectionId=3")
@@ -117,15 +105,9 @@ async fn within_collection_3_alice_works_on_her_certificates_and_not_on_bobs() {
             .iter()
             .skip(1)
         {
-            let reply = call(&sim, "alice", operation).await;
+            let reply = call_expecting(&sim, "alice", operation, StatusCode::FORBIDDEN).await;
             assert_eq!(
-                reply.status,
-                StatusCode::FORBIDDEN,
-                "{operation:?}: {}",
-                reply.text
-            );
-            assert_eq!(
-                message(&reply),
+                reply.message(),
                 "User KEYEXAMPLE\\alice does not have any of the required permissions: Certificates - Read \
                  on certificate 12, which is not in certificate collection 3 \"Web applications (alice)\"",
                 "{operation:?}"
@@ -137,13 +119,13 @@ async fn within_collection_3_alice_works_on_her_certificates_and_not_on_bobs() {
 #[tokio::test]
 async fn a_search_within_collection_3_is_alices_certificates_only() {
     let sim = TestSim::v10().await;
-    let all = query(&[
+    let all = [
         ("pq.returnLimit", "1000"),
         ("pq.includeRevoked", "true"),
         ("pq.includeExpired", "true"),
         ("collectionId", "3"),
-    ]);
-    let page = sim.get("alice", &format!("/Certificates{all}")).await;
+    ];
+    let page = sim.get_query("alice", "/Certificates", &all).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     let rows = page.json();
     let rows = rows.as_array().expect("array");
@@ -168,51 +150,39 @@ async fn a_search_within_collection_3_is_alices_certificates_only() {
 #[tokio::test]
 async fn a_search_within_a_collection_intersects_the_query_string() {
     let sim = TestSim::v10().await;
-    let web0 = |collection: Option<&str>| {
-        let mut pairs = vec![("pq.queryString", r#"IssuedCN -startswith "web0""#)];
-        if let Some(collection) = collection {
-            pairs.push(("collectionId", collection));
+    // The ids of the web0… certificates `user` finds, within `collection` if given.
+    let web0 = |user: &'static str, collection: Option<&'static str>| {
+        let sim = &sim;
+        async move {
+            let mut pairs = vec![("pq.queryString", r#"IssuedCN -startswith "web0""#)];
+            pairs.extend(collection.map(|id| ("collectionId", id)));
+            let mut ids = sim.get_query(user, "/Certificates", &pairs).await.ids();
+            ids.sort_unstable();
+            ids
         }
-        query(&pairs)
     };
-    let mut alice = sim
-        .get("alice", &format!("/Certificates{}", web0(Some("3"))))
-        .await
-        .ids();
-    alice.sort_unstable();
+    let alice = web0("alice", Some("3")).await;
     // web01 (1) and web05 (10) are alice's; web02 (12) is bob's.
     assert_eq!(alice, vec![1, 10]);
-    let mut helpdesk_within = sim
-        .get("helpdesk", &format!("/Certificates{}", web0(Some("3"))))
-        .await
-        .ids();
-    helpdesk_within.sort_unstable();
     assert_eq!(
-        helpdesk_within, alice,
+        web0("helpdesk", Some("3")).await,
+        alice,
         "a global reader asking within 3 is restricted to it too"
     );
-    let helpdesk = sim
-        .get("helpdesk", &format!("/Certificates{}", web0(None)))
-        .await
-        .ids();
+    let helpdesk = web0("helpdesk", None).await;
     assert!(helpdesk.contains(&12) && helpdesk.contains(&1));
 
     // Collection 1 is every WebServer certificate; the search's own filter still applies.
+    let eu_in_1 = [
+        (
+            "pq.queryString",
+            r#"IssuedCN -endswith ".eu.keyexample.com""#,
+        ),
+        ("pq.returnLimit", "1000"),
+        ("collectionId", "1"),
+    ];
     let web_servers = sim
-        .get(
-            "helpdesk",
-            &format!(
-                "/Certificates{}",
-                query(&[
-                    (
-                        "pq.queryString",
-                        r#"IssuedCN -endswith ".eu.keyexample.com""#
-                    ),
-                    ("pq.returnLimit", "1000"),
-                    ("collectionId", "1"),
-                ])
-            ),
-        )
+        .get_query("helpdesk", "/Certificates", &eu_in_1)
         .await
         .json();
     let rows = web_servers.as_array().expect("array");
@@ -229,13 +199,7 @@ async fn the_help_desk_works_with_and_without_a_collection() {
     let sim = TestSim::v25().await;
     for suffix in ["", "?collectionId=3"] {
         for operation in five_operations(&sim, 1, suffix).await {
-            let reply = call(&sim, "helpdesk", &operation).await;
-            assert_eq!(
-                reply.status,
-                StatusCode::OK,
-                "{operation:?}: {}",
-                reply.text
-            );
+            call_expecting(&sim, "helpdesk", &operation, StatusCode::OK).await;
         }
     }
     assert_eq!(
@@ -244,7 +208,9 @@ async fn the_help_desk_works_with_and_without_a_collection() {
     );
     let outside = sim.get("helpdesk", "/Certificates/12?collectionId=3").await;
     assert_eq!(outside.status, StatusCode::FORBIDDEN);
-    assert!(message(&outside).contains("not in certificate collection 3"));
+    assert!(outside
+        .message()
+        .contains("not in certificate collection 3"));
     // The auditor's global read reaches any collection; renewing does not.
     assert_eq!(
         sim.get("auditor", "/Certificates/12?collectionId=1")
@@ -253,14 +219,10 @@ async fn the_help_desk_works_with_and_without_a_collection() {
         StatusCode::OK
     );
     let renew = sim
-        .post(
-            "auditor",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
+        .post("auditor", "/Enrollment/Renew?collectionId=3", renewal(1))
         .await;
     assert_eq!(renew.status, StatusCode::FORBIDDEN);
-    assert!(message(&renew).ends_with(
+    assert!(renew.message().ends_with(
         "Certificate Enrollment - Enroll PFX on certificate collection 3 \"Web applications (alice)\""
     ));
 }
@@ -270,15 +232,11 @@ async fn alice_has_no_permission_on_another_collection() {
     let sim = TestSim::v10().await;
     // Certificate 1 is in collection 1 too (a WebServer certificate), but alice holds nothing there.
     for operation in five_operations(&sim, 1, "?collectionId=1").await {
-        let reply = call(&sim, "alice", &operation).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::FORBIDDEN,
-            "{operation:?}: {}",
-            reply.text
-        );
+        let reply = call_expecting(&sim, "alice", &operation, StatusCode::FORBIDDEN).await;
         assert!(
-            message(&reply).contains("on certificate collection 1 \"Web server certificates\""),
+            reply
+                .message()
+                .contains("on certificate collection 1 \"Web server certificates\""),
             "{operation:?}: {}",
             reply.text
         );
@@ -290,26 +248,19 @@ async fn an_unknown_collection_is_404_and_a_non_integer_is_400() {
     let sim = TestSim::v25().await;
     for user in ["alice", "helpdesk"] {
         for operation in five_operations(&sim, 1, "?collectionId=99").await {
-            let reply = call(&sim, user, &operation).await;
-            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{user} {operation:?}");
-            let body = reply.json();
+            let reply = call_expecting(&sim, user, &operation, StatusCode::NOT_FOUND).await;
             assert_eq!(
-                body["Message"],
+                reply.message(),
                 "Certificate collection 99 could not be found."
             );
-            assert!(body["ErrorCode"]
+            assert!(reply.json()["ErrorCode"]
                 .as_str()
                 .is_some_and(|c| c.starts_with("0x")));
         }
         for bad in ["abc", "3.5", "-"] {
             for operation in five_operations(&sim, 1, &format!("?collectionId={bad}")).await {
-                let reply = call(&sim, user, &operation).await;
-                assert_eq!(
-                    reply.status,
-                    StatusCode::BAD_REQUEST,
-                    "{user} {operation:?}"
-                );
-                assert!(message(&reply).contains("collectionId"), "{}", reply.text);
+                let reply = call_expecting(&sim, user, &operation, StatusCode::BAD_REQUEST).await;
+                assert!(reply.message().contains("collectionId"), "{}", reply.text);
             }
         }
     }
@@ -320,11 +271,7 @@ async fn replace_needs_no_collection_but_only_reaches_alices_certificates_and_de
 {
     let sim = TestSim::v10().await;
     let renewed = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
+        .post("alice", "/Enrollment/Renew?collectionId=3", renewal(1))
         .await
         .json();
     let new_id = renewed["KeyfactorId"].as_i64().expect("issued");
@@ -349,7 +296,9 @@ async fn replace_needs_no_collection_but_only_reaches_alices_certificates_and_de
         )
         .await;
     assert_eq!(bobs.status, StatusCode::FORBIDDEN);
-    assert!(message(&bobs).ends_with("Certificates - Read for certificate 12"));
+    assert!(bobs
+        .message()
+        .ends_with("Certificates - Read for certificate 12"));
     let deploy = sim
         .post(
             "alice",
@@ -359,7 +308,9 @@ async fn replace_needs_no_collection_but_only_reaches_alices_certificates_and_de
         )
         .await;
     assert_eq!(deploy.status, StatusCode::FORBIDDEN);
-    assert!(message(&deploy).contains("Certificate Store Management - Schedule"));
+    assert!(deploy
+        .message()
+        .contains("Certificate Store Management - Schedule"));
 }
 
 #[tokio::test]
@@ -380,12 +331,7 @@ async fn the_enrollment_context_needs_no_collection() {
     assert_eq!(auditor["Templates"], json!([]));
     // The help desk's own template names its role as the allowed requester.
     let templates = sim.get("helpdesk", "/Templates").await.json();
-    let restricted = templates
-        .as_array()
-        .expect("templates")
-        .iter()
-        .find(|t| t["CommonName"] == "DomainControllerAuth")
-        .expect("DomainControllerAuth");
+    let restricted = find(&templates, "CommonName", "DomainControllerAuth");
     assert_eq!(restricted["UseAllowedRequesters"], true);
     assert_eq!(restricted["AllowedRequesters"], json!(["PKI Help Desk"]));
 }

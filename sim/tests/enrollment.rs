@@ -2,9 +2,18 @@
 
 mod common;
 
-use common::{now_iso, TestSim, JOB_PHASE_MS};
+use common::{now_iso, renewal, renewal_with, Reply, TestSim, JOB_PHASE_MS};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+
+const CORP_CA1: &str = "ca01.keyexample.com\\CorpIssuingCA1";
+const CORP_CA2: &str = "ca02.keyexample.com\\CorpIssuingCA2";
+
+/// `POST /Enrollment/Renew` as alice, within her collection.
+async fn alice_renews(sim: &TestSim, body: Value) -> Reply {
+    sim.post("alice", "/Enrollment/Renew?collectionId=3", body)
+        .await
+}
 
 async fn renewal_type(sim: &TestSim, user: &str, id: i64) -> i64 {
     let reply = sim
@@ -33,11 +42,8 @@ async fn available_renewal_is_an_enum_in_v10_and_flags_in_v25() {
     }
     let reply = v10
         .get("helpdesk", "/Enrollment/AvailableRenewal/Id/3")
-        .await
-        .json();
-    assert!(reply["Message"]
-        .as_str()
-        .is_some_and(|m| m.contains("template")));
+        .await;
+    assert!(reply.message().contains("template"));
 
     let thumbprint = v10.get("helpdesk", "/Certificates/1").await.json()["Thumbprint"]
         .as_str()
@@ -63,13 +69,7 @@ async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
         .get("alice", "/Certificates/1?collectionId=3")
         .await
         .json();
-    let reply = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
-        .await;
+    let reply = alice_renews(&sim, renewal(1)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let renewed = reply.json();
     assert_eq!(renewed["RequestDisposition"], "ISSUED");
@@ -97,14 +97,7 @@ async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
     let password = renewed["Password"].as_str().expect("password");
     assert!(password.len() >= 12);
 
-    let again = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
-        .await
-        .json();
+    let again = alice_renews(&sim, renewal(1)).await.json();
     assert_ne!(again["Password"], renewed["Password"]);
 
     let new = sim
@@ -131,51 +124,29 @@ async fn one_click_renew_issues_a_new_certificate_with_a_fresh_password() {
 #[tokio::test]
 async fn seeded_renew_needs_ca_and_template_short_name() {
     let sim = TestSim::v10().await;
-    let missing = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso() }),
-        )
-        .await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    assert!(missing.json()["Message"]
-        .as_str()
-        .is_some_and(|m| m.contains("CertificateAuthority")));
-
-    let display_name = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "Web Server (2 years)" }),
-        )
-        .await;
-    assert_eq!(display_name.status, StatusCode::BAD_REQUEST);
-    assert!(display_name.json()["Message"]
-        .as_str()
-        .is_some_and(|m| m.contains("not found")));
-
-    let logical_only = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "CorpIssuingCA2", "Template": "WebServer2y" }),
-        )
-        .await;
-    assert_eq!(logical_only.status, StatusCode::BAD_REQUEST);
-
-    let ok = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "WebServer2y" }),
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
-    assert_eq!(ok.json()["RequestDisposition"], "ISSUED");
+    // (what the body names besides the certificate, what the refusal says)
+    for (named, says) in [
+        (json!({}), "CertificateAuthority"),
+        (
+            json!({ "CertificateAuthority": CORP_CA2, "Template": "Web Server (2 years)" }),
+            "not found",
+        ),
+        (
+            json!({ "CertificateAuthority": "CorpIssuingCA2", "Template": "WebServer2y" }),
+            "",
+        ),
+    ] {
+        let body = renewal_with(2, named.clone());
+        let reply = alice_renews(&sim, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{named}");
+        assert!(reply.message().contains(says), "{named}: {}", reply.text);
+    }
+    let named = json!({ "CertificateAuthority": CORP_CA2, "Template": "WebServer2y" });
+    let ok = alice_renews(&sim, renewal_with(2, named)).await;
+    assert_eq!(
+        ok.expecting(StatusCode::OK).json()["RequestDisposition"],
+        "ISSUED"
+    );
 }
 
 #[tokio::test]
@@ -183,10 +154,10 @@ async fn renew_rejects_both_or_neither_id_and_a_missing_or_bad_timestamp() {
     let sim = TestSim::v10().await;
     let thumbprint = sim.get("helpdesk", "/Certificates/1").await.json()["Thumbprint"].clone();
     for body in [
-        json!({ "CertificateId": 1, "Thumbprint": thumbprint, "Timestamp": now_iso() }),
+        renewal_with(1, json!({ "Thumbprint": thumbprint })),
         json!({ "Timestamp": now_iso() }),
         json!({ "CertificateId": 1 }),
-        json!({ "CertificateId": 1, "Timestamp": "next tuesday" }),
+        renewal_with(1, json!({ "Timestamp": "next tuesday" })),
     ] {
         let reply = sim
             .post("helpdesk", "/Enrollment/Renew", body.clone())
@@ -209,14 +180,8 @@ async fn renew_rejects_both_or_neither_id_and_a_missing_or_bad_timestamp() {
 #[tokio::test]
 async fn approval_templates_pend_and_denying_templates_fail_with_http_200() {
     let sim = TestSim::v10().await;
-    let pending = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 5, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" }),
-        )
-        .await;
+    let named = json!({ "CertificateAuthority": CORP_CA1, "Template": "CodeSigning" });
+    let pending = alice_renews(&sim, renewal_with(5, named)).await;
     assert_eq!(pending.status, StatusCode::OK);
     let pending = pending.json();
     assert_eq!(pending["RequestDisposition"], "PENDING");
@@ -226,14 +191,8 @@ async fn approval_templates_pend_and_denying_templates_fail_with_http_200() {
         .as_i64()
         .is_some_and(|id| id > 0));
 
-    let denied = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 6, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "RestrictedServer" }),
-        )
-        .await;
+    let named = json!({ "CertificateAuthority": CORP_CA2, "Template": "RestrictedServer" });
+    let denied = alice_renews(&sim, renewal_with(6, named)).await;
     assert_eq!(denied.status, StatusCode::OK);
     let denied = denied.json();
     assert_eq!(denied["RequestDisposition"], "DENIED");
@@ -245,16 +204,10 @@ async fn approval_templates_pend_and_denying_templates_fail_with_http_200() {
 #[tokio::test]
 async fn alice_cannot_renew_another_users_certificate() {
     let sim = TestSim::v10().await;
-    let reply = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 12, "Timestamp": now_iso() }),
-        )
-        .await;
+    let reply = alice_renews(&sim, renewal(12)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        reply.json()["Message"],
+        reply.message(),
         "User KEYEXAMPLE\\alice does not have any of the required permissions: Certificates - Read on \
          certificate 12, which is not in certificate collection 3 \"Web applications (alice)\""
     );
@@ -272,43 +225,25 @@ async fn v25_renews_by_enrollment_pattern_and_ignores_template() {
         .expect("WebServer2y pattern")["Id"]
         .as_i64()
         .expect("id");
-    let with_template = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "Template": "WebServer2y" }),
-        )
-        .await;
+    let named = json!({ "CertificateAuthority": CORP_CA2, "Template": "WebServer2y" });
+    let with_template = alice_renews(&sim, renewal_with(2, named)).await;
     assert_eq!(
         with_template.status,
         StatusCode::BAD_REQUEST,
         "Template is not a v25 property"
     );
-    assert!(with_template.json()["Message"]
-        .as_str()
-        .is_some_and(|m| m.contains("EnrollmentPatternId")));
+    assert!(with_template.message().contains("EnrollmentPatternId"));
 
-    let unknown = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "EnrollmentPatternId": 999 }),
-        )
-        .await;
+    let named = json!({ "CertificateAuthority": CORP_CA2, "EnrollmentPatternId": 999 });
+    let unknown = alice_renews(&sim, renewal_with(2, named)).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 
-    let ok = sim
-        .post(
-            "alice",
-            "/Enrollment/Renew?collectionId=3",
-            json!({ "CertificateId": 2, "Timestamp": now_iso(),
-                    "CertificateAuthority": "ca02.keyexample.com\\CorpIssuingCA2", "EnrollmentPatternId": pattern }),
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
-    assert_eq!(ok.json()["RequestDisposition"], "ISSUED");
+    let named = json!({ "CertificateAuthority": CORP_CA2, "EnrollmentPatternId": pattern });
+    let ok = alice_renews(&sim, renewal_with(2, named)).await;
+    assert_eq!(
+        ok.expecting(StatusCode::OK).json()["RequestDisposition"],
+        "ISSUED"
+    );
 }
 
 #[tokio::test]
@@ -360,11 +295,7 @@ async fn replace_schedules_a_job_per_store_that_progresses_to_completion() {
     // Spec-literal job shapes; tests/recorded_wire.rs covers the recorded ones.
     let sim = TestSim::v10_spec().await;
     let new_id = sim
-        .post(
-            "helpdesk",
-            "/Enrollment/Renew",
-            json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-        )
+        .post("helpdesk", "/Enrollment/Renew", renewal(1))
         .await
         .json()["KeyfactorId"]
         .clone();
@@ -468,9 +399,8 @@ async fn replace_without_agent_fails_that_store_and_alice_replaces_only_her_own(
         )
         .await;
     assert_eq!(others.status, StatusCode::FORBIDDEN);
-    assert!(others.json()["Message"]
-        .as_str()
-        .is_some_and(|m| m.contains("Certificates - Read") && m.ends_with("for certificate 12")));
+    let message = others.message();
+    assert!(message.contains("Certificates - Read") && message.ends_with("for certificate 12"));
     let own = sim
         .post(
             "alice",

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{basic, now_iso, TestSim};
+use common::{basic, renewal, TestSim};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -13,28 +13,18 @@ async fn add_fault(sim: &TestSim, fault: Value) {
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
 }
 
-fn renew_body() -> Value {
-    json!({ "CertificateId": 1, "Timestamp": now_iso() })
-}
-
 #[tokio::test]
 async fn status_faults_use_keyfactor_bodies_for_4xx_and_generic_pages_for_5xx() {
     let sim = TestSim::v10().await;
     add_fault(&sim, json!({ "method": "POST", "path": "/KeyfactorAPI/Enrollment/Renew", "kind": "status", "status": 400 })).await;
     add_fault(&sim, json!({ "method": "POST", "path": "/KeyfactorAPI/Enrollment/Renew", "kind": "status", "status": 503 })).await;
-    let first = sim
-        .post("helpdesk", "/Enrollment/Renew", renew_body())
-        .await;
+    let first = sim.post("helpdesk", "/Enrollment/Renew", renewal(1)).await;
     assert_eq!(first.status, StatusCode::BAD_REQUEST);
     assert!(first.json()["ErrorCode"].as_str().is_some());
-    let second = sim
-        .post("helpdesk", "/Enrollment/Renew", renew_body())
-        .await;
+    let second = sim.post("helpdesk", "/Enrollment/Renew", renewal(1)).await;
     assert_eq!(second.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(serde_json::from_str::<Value>(&second.text).is_err());
-    let third = sim
-        .post("helpdesk", "/Enrollment/Renew", renew_body())
-        .await;
+    let third = sim.post("helpdesk", "/Enrollment/Renew", renewal(1)).await;
     assert_eq!(third.status, StatusCode::OK, "times defaults to 1");
 }
 
@@ -138,9 +128,7 @@ async fn a_lost_answer_carries_the_request_out_behind_a_gateway_timeout() {
         json!({ "method": "POST", "path": "/KeyfactorAPI/Enrollment/Renew", "kind": "lost_answer" }),
     )
     .await;
-    let lost = sim
-        .post("helpdesk", "/Enrollment/Renew", renew_body())
-        .await;
+    let lost = sim.post("helpdesk", "/Enrollment/Renew", renewal(1)).await;
     assert_eq!(lost.status, StatusCode::GATEWAY_TIMEOUT);
     assert!(
         serde_json::from_str::<Value>(&lost.text).is_err(),
@@ -213,9 +201,8 @@ async fn request_log_records_api_calls_with_redacted_authorization() {
     )
     .await;
     sim.get("helpdesk", "/Status/Endpoints").await;
-    sim.post("helpdesk", "/Enrollment/Renew", renew_body())
-        .await;
-    sim.raw(Method::GET, "/__sim/health", &[], None).await;
+    sim.post("helpdesk", "/Enrollment/Renew", renewal(1)).await;
+    sim.raw_get("/__sim/health", &[]).await;
     let log = sim.admin(Method::GET, "/requests", None).await.json();
     let log = log.as_array().expect("array");
     assert_eq!(log.len(), 2, "admin calls are not API calls: {log:?}");
@@ -253,7 +240,7 @@ async fn reset_restores_the_seed_and_clears_faults_and_log() {
         .await
         .json();
     let renewed = sim
-        .post("helpdesk", "/Enrollment/Renew", renew_body())
+        .post("helpdesk", "/Enrollment/Renew", renewal(1))
         .await
         .json()["KeyfactorId"]
         .clone();

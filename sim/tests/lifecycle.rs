@@ -3,7 +3,8 @@
 mod common;
 
 use base64::Engine;
-use common::{basic, now_iso, TestSim};
+use common::{basic, now_iso, renewal, renewal_with, TestSim};
+use kf_sim::ApiFlavor;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -239,9 +240,8 @@ async fn recover_refusals_in_both_wire_modes() {
             post_format(&sim, "auditor", RECOVER, Some("PFX"), with_password.clone()).await;
         assert_eq!(auditor.status, StatusCode::FORBIDDEN);
         assert!(
-            auditor.json()["Message"]
-                .as_str()
-                .unwrap()
+            auditor
+                .message()
                 .contains("Certificates - Recover Private Key"),
             "{}",
             auditor.text
@@ -342,13 +342,7 @@ async fn revoke_refusals_and_bad_input() {
 #[tokio::test]
 async fn history_lists_issue_renewal_and_store_changes_newest_first() {
     let sim = TestSim::v10().await;
-    let renewed = renew(
-        &sim,
-        "helpdesk",
-        "",
-        json!({ "CertificateId": 1, "Timestamp": now_iso() }),
-    )
-    .await;
+    let renewed = renew(&sim, "helpdesk", "", renewal(1)).await;
     let new_id = renewed["KeyfactorId"].as_i64().expect("issued");
     replace(
         &sim,
@@ -423,14 +417,15 @@ async fn renew(sim: &TestSim, user: &str, query: &str, body: Value) -> Value {
     sim.post(user, &path, body).await.json()
 }
 
-async fn renew_codesigning(sim: &TestSim, flavour_v25: bool) -> i64 {
-    let body = if flavour_v25 {
-        json!({ "CertificateId": 5, "Timestamp": now_iso(),
-                "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "EnrollmentPatternId": 5 })
-    } else {
-        json!({ "CertificateId": 5, "Timestamp": now_iso(),
-                "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" })
+const CORP_CA1: &str = "ca01.keyexample.com\\CorpIssuingCA1";
+
+/// alice renews certificate 5, whose CodeSigning template needs approval: the pending request's id.
+async fn renew_codesigning(sim: &TestSim) -> i64 {
+    let template = match sim.api {
+        ApiFlavor::V10 => json!({ "CertificateAuthority": CORP_CA1, "Template": "CodeSigning" }),
+        ApiFlavor::V25 => json!({ "CertificateAuthority": CORP_CA1, "EnrollmentPatternId": 5 }),
     };
+    let body = renewal_with(5, template);
     let path = "/Enrollment/Renew?collectionId=3";
     let reply = sim
         .post_expecting("alice", path, body, StatusCode::OK)
@@ -443,7 +438,7 @@ async fn renew_codesigning(sim: &TestSim, flavour_v25: bool) -> i64 {
 #[tokio::test]
 async fn a_pending_renewal_is_listed_then_approved_then_replaced() {
     let sim = TestSim::v10().await;
-    let request_id = renew_codesigning(&sim, false).await;
+    let request_id = renew_codesigning(&sim).await;
     for user in ["alice", "helpdesk", "auditor"] {
         let pending = sim.get(user, PENDING).await;
         assert_eq!(pending.status, StatusCode::OK, "{user}");
@@ -488,7 +483,7 @@ async fn a_pending_renewal_is_listed_then_approved_then_replaced() {
 #[tokio::test]
 async fn a_denied_request_keeps_its_comment_and_bad_input_is_refused() {
     let sim = TestSim::v25().await;
-    let request_id = renew_codesigning(&sim, true).await;
+    let request_id = renew_codesigning(&sim).await;
     let no_comment = vec![json!({ "CertificateRequestIds": [request_id] })];
     expect_post_statuses(&sim, "helpdesk", DENY, 400, no_comment).await;
     let auditor = vec![json!({ "CertificateRequestIds": [request_id], "Comment": "no" })];
@@ -526,8 +521,8 @@ async fn a_denied_request_keeps_its_comment_and_bad_input_is_refused() {
 async fn other_users_requests_stay_hidden_from_collection_readers() {
     let sim = TestSim::v10().await;
     // The help desk renews bob's certificate with the approval template: not alice's request.
-    let body = json!({ "CertificateId": 12, "Timestamp": now_iso(),
-                       "CertificateAuthority": "ca01.keyexample.com\\CorpIssuingCA1", "Template": "CodeSigning" });
+    let codesigning = json!({ "CertificateAuthority": CORP_CA1, "Template": "CodeSigning" });
+    let body = renewal_with(12, codesigning);
     let reply = renew(&sim, "helpdesk", "", body).await;
     let request_id = reply["KeyfactorRequestId"].as_i64().expect("id");
     assert_eq!(reply["RequestDisposition"], "PENDING", "{reply}");

@@ -4,48 +4,15 @@
 mod common;
 
 use chrono::NaiveDateTime;
-use common::{now_iso, query, Reply, TestSim, JOB_PHASE_MS};
+use common::{find, renewal_with, Reply, TestSim, JOB_PHASE_MS};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-/// A list endpoint's `QueryString` as the flavour spells it (`pq.` on v10).
-async fn list(sim: &TestSim, v10: bool, path: &str, prefix: &str, filter: &str) -> Value {
-    let name = if v10 {
-        format!("{prefix}queryString")
-    } else {
-        "QueryString".to_owned()
-    };
-    let reply = sim
-        .get(
-            "helpdesk",
-            &format!("{path}{}", query(&[(name.as_str(), filter)])),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{filter}: {}", reply.text);
-    reply.json()
-}
-
-async fn store_by_path(sim: &TestSim, v10: bool, path: &str) -> Value {
-    list(
-        sim,
-        v10,
-        "/CertificateStores",
-        "certificateStoreQuery.",
-        &format!("StorePath -eq \"{path}\""),
-    )
-    .await[0]
-        .clone()
-}
-
+/// The help desk's JobHistory `pq.queryString` search (v10).
 async fn history(sim: &TestSim, filter: &str) -> Reply {
-    sim.get(
-        "helpdesk",
-        &format!(
-            "/OrchestratorJobs/JobHistory{}",
-            query(&[("pq.queryString", filter)])
-        ),
-    )
-    .await
+    let path = "/OrchestratorJobs/JobHistory";
+    sim.get_query("helpdesk", path, &[("pq.queryString", filter)])
+        .await
 }
 
 fn rows(reply: &Reply) -> Vec<Value> {
@@ -55,8 +22,8 @@ fn rows(reply: &Reply) -> Vec<Value> {
 
 /// Reenrolls the PEM store `/etc/nginx/tls/web02.pem` (on orchestrator uo-lnx01), from Command's CA
 /// settings or from `ca`, and returns the store.
-async fn reenroll_web02(sim: &TestSim, v10: bool, ca: Option<&str>) -> Value {
-    let store = store_by_path(sim, v10, "/etc/nginx/tls/web02.pem").await;
+async fn reenroll_web02(sim: &TestSim, ca: Option<&str>) -> Value {
+    let store = sim.store_by_path("/etc/nginx/tls/web02.pem").await;
     let mut body = json!({
         "KeystoreId": store["Id"],
         "AgentGuid": store["AgentId"],
@@ -88,7 +55,7 @@ fn zone_less(text: &Value) -> bool {
 async fn job_history_names_status_and_result_and_writes_zone_less_times() {
     // docs/observed/README.md, divergences 1 and 4.
     let sim = TestSim::v10().await;
-    reenroll_web02(&sim, true, None).await;
+    reenroll_web02(&sim, None).await;
     sim.advance(JOB_PHASE_MS * 3 / 2).await;
     let filter = r#"JobType -eq "PEMReenrollment""#;
     let running = rows(&history(&sim, filter).await);
@@ -116,7 +83,7 @@ async fn job_history_names_status_and_result_and_writes_zone_less_times() {
     );
 
     let spec = TestSim::v10_spec().await;
-    reenroll_web02(&spec, true, None).await;
+    reenroll_web02(&spec, None).await;
     spec.advance(JOB_PHASE_MS * 5 / 2).await;
     let done = &rows(&history(&spec, r#"JobType -eq "Reenrollment""#).await)[0];
     assert_eq!(
@@ -222,7 +189,7 @@ async fn recorded_job_history_queries_compare_full_job_type_names_and_agent_mean
 {
     // docs/observed/README.md, divergences 2, 3 and 7, and section 2 "[D] Query fields".
     let sim = TestSim::v10().await;
-    let store = reenroll_web02(&sim, true, None).await;
+    let store = reenroll_web02(&sim, None).await;
     sim.advance(JOB_PHASE_MS * 5 / 2).await;
     let count = |filter: String| {
         let sim = &sim;
@@ -292,20 +259,17 @@ async fn recorded_job_history_queries_compare_full_job_type_names_and_agent_mean
     ] {
         let reply = history(&sim, undocumented).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{undocumented}");
-        let body = reply.json();
-        assert!(body["ErrorCode"]
+        assert!(reply.json()["ErrorCode"]
             .as_str()
             .is_some_and(|c| c.starts_with("0xA")));
-        assert!(body["Message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Unknown query field")));
+        assert!(reply.message().contains("Unknown query field"));
     }
 }
 
 #[tokio::test]
 async fn spec_mode_job_history_keeps_agent_as_the_store_host_and_bare_job_types() {
     let sim = TestSim::v10_spec().await;
-    reenroll_web02(&sim, true, None).await;
+    reenroll_web02(&sim, None).await;
     sim.advance(JOB_PHASE_MS * 5 / 2).await;
     let filter = r#"JobType -eq "Reenrollment" AND Agent -eq "web02.eu.keyexample.com" AND ClientMachine -eq "web02.eu.keyexample.com""#;
     let found = rows(&history(&sim, filter).await);
@@ -318,21 +282,16 @@ async fn scheduled_jobs_take_agent_id_and_contains_on_prefixed_job_types() {
     // Keyfactor's 10.3 script: `AgentID -eq … AND JobType -contains "Discovery"` (docs/observed/README.md,
     // section 2, "GET /OrchestratorJobs/ScheduledJobs").
     let sim = TestSim::v10().await;
-    let store = reenroll_web02(&sim, true, None).await;
+    let store = reenroll_web02(&sim, None).await;
     let agent_id = store["AgentId"].as_str().expect("agent");
     let scheduled = |filter: String| {
         let sim = &sim;
         async move {
-            let reply = sim
-                .get(
-                    "helpdesk",
-                    &format!(
-                        "/OrchestratorJobs/ScheduledJobs{}",
-                        query(&[("pq.queryString", &filter)])
-                    ),
-                )
-                .await;
-            rows(&reply)
+            let path = "/OrchestratorJobs/ScheduledJobs";
+            rows(
+                &sim.get_query("helpdesk", path, &[("pq.queryString", &filter)])
+                    .await,
+            )
         }
     };
     let found = scheduled(format!(
@@ -358,16 +317,7 @@ async fn agents_name_their_job_types_on_v25_and_reenroll_auth_certificates_by_na
     // docs/observed/README.md, divergence 18.
     let v25 = TestSim::v25().await;
     let agents = v25.get("helpdesk", "/Agents").await.json();
-    let agent = |machine: &str| {
-        agents
-            .as_array()
-            .expect("array")
-            .iter()
-            .find(|a| a["ClientMachine"] == machine)
-            .expect("agent")
-            .clone()
-    };
-    let linux = agent("uo-lnx01.eu.keyexample.com");
+    let linux = find(&agents, "ClientMachine", "uo-lnx01.eu.keyexample.com");
     assert_eq!(linux["AuthCertificateReenrollment"], "None");
     assert!(linux["Status"].is_i64() && linux["AgentPlatform"].is_i64());
     let names: Vec<&str> = linux["JobTypes"]
@@ -391,15 +341,11 @@ async fn agents_name_their_job_types_on_v25_and_reenroll_auth_certificates_by_na
     assert_eq!(reenrollment["CertStoreJobType"], "Reenrollment");
     assert_eq!(reenrollment["CertStoreTypeShortName"], "");
     let types = v25.get("helpdesk", "/CertificateStoreTypes").await.json();
-    let pem = types
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|t| t["ShortName"] == "PEM")
-        .expect("PEM");
+    let pem = find(&types, "ShortName", "PEM");
     assert_eq!(reenrollment["JobTypeId"], pem["EnrollmentJobType"]);
     assert_eq!(linux["JobTypes"][0]["JobTypeId"], pem["InventoryJobType"]);
-    let iis: Vec<Value> = agent("iis-orch01.eu.keyexample.com")["JobTypes"]
+    let iis: Vec<Value> = find(&agents, "ClientMachine", "iis-orch01.eu.keyexample.com")
+        ["JobTypes"]
         .as_array()
         .expect("JobTypes")
         .clone();
@@ -421,15 +367,6 @@ async fn agents_name_their_job_types_on_v25_and_reenroll_auth_certificates_by_na
     let agents = spec.get("helpdesk", "/Agents").await.json();
     assert!(agents[0]["AuthCertificateReenrollment"].is_null());
     assert!(agents[0].get("JobTypes").is_none());
-}
-
-fn find<'a>(items: &'a Value, key: &str, value: &str) -> &'a Value {
-    items
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|item| item[key] == value)
-        .unwrap_or_else(|| panic!("no {key} = {value} in {items}"))
 }
 
 fn has_null_member(value: &Value) -> bool {
@@ -600,12 +537,9 @@ const CLOUD_CA: &str = "https://gw01.keyexample.com/AnyGatewayREST/keyexample\\C
 
 /// Renews alice's certificate 13 (one-click, issued by the gateway CA) naming the CA `ca`.
 async fn renew(sim: &TestSim, ca: &str) -> Reply {
-    sim.post(
-        "alice",
-        "/Enrollment/Renew?collectionId=3",
-        json!({ "CertificateId": 13, "Timestamp": now_iso(), "CertificateAuthority": ca }),
-    )
-    .await
+    let body = renewal_with(13, json!({ "CertificateAuthority": ca }));
+    sim.post("alice", "/Enrollment/Renew?collectionId=3", body)
+        .await
 }
 
 #[tokio::test]
@@ -658,12 +592,12 @@ async fn the_gateway_ca_has_a_url_for_a_host_name_and_is_found_by_it() {
     );
 
     // Reenrollment takes the URL-shaped name, and on v25 the logical name alone.
-    for (sim, v10, ca) in [
-        (&v10, true, CLOUD_CA),
-        (&v25, false, CLOUD_CA),
-        (&v25, false, "CloudIssuingCA-G2"),
+    for (sim, ca) in [
+        (&v10, CLOUD_CA),
+        (&v25, CLOUD_CA),
+        (&v25, "CloudIssuingCA-G2"),
     ] {
-        reenroll_web02(sim, v10, Some(ca)).await;
+        reenroll_web02(sim, Some(ca)).await;
     }
 }
 

@@ -61,16 +61,16 @@ fn assert_security_headers(reply: &common::Reply) {
 #[tokio::test]
 async fn index_and_assets_get_security_and_cache_headers_and_wasm_mime() {
     let (sim, _dist) = static_sim("headers", "/", false).await;
-    let index = sim.raw(Method::GET, "/", &[], None).await;
+    let index = sim.raw_get("/", &[]).await;
     assert_eq!(index.status, StatusCode::OK);
     assert_eq!(index.text, INDEX);
     assert_security_headers(&index);
     assert_eq!(index.header("cache-control"), Some("no-cache"));
 
-    let config = sim.raw(Method::GET, "/config.json", &[], None).await;
+    let config = sim.raw_get("/config.json", &[]).await;
     assert_eq!(config.header("cache-control"), Some("no-cache"));
 
-    let wasm = sim.raw(Method::GET, "/app-1a2b_bg.wasm", &[], None).await;
+    let wasm = sim.raw_get("/app-1a2b_bg.wasm", &[]).await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     assert_eq!(
         wasm.header("cache-control"),
@@ -105,48 +105,32 @@ async fn precompressed_siblings_are_served_when_accepted() {
 #[tokio::test]
 async fn client_routes_fall_back_to_index_but_missing_files_are_404() {
     let (sim, _dist) = static_sim("fallback", "/", false).await;
-    let route = sim
-        .raw(Method::GET, "/certificates/12/renew", &[], None)
-        .await;
+    let route = sim.raw_get("/certificates/12/renew", &[]).await;
     assert_eq!(route.status, StatusCode::OK);
     assert_eq!(route.text, INDEX);
     assert_eq!(route.header("cache-control"), Some("no-cache"));
-    let missing = sim.raw(Method::GET, "/app-missing.js", &[], None).await;
+    let missing = sim.raw_get("/app-missing.js", &[]).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn sub_path_hosting_serves_app_and_api_under_the_prefix() {
     let (sim, _dist) = static_sim("subpath", "/certs/", false).await;
-    let bare = sim.raw(Method::GET, "/certs", &[], None).await;
+    let bare = sim.raw_get("/certs", &[]).await;
     assert!(bare.status.is_redirection());
     assert_eq!(bare.header("location"), Some("/certs/"));
-    assert_eq!(sim.raw(Method::GET, "/certs/", &[], None).await.text, INDEX);
+    assert_eq!(sim.raw_get("/certs/", &[]).await.text, INDEX);
+    assert_eq!(sim.raw_get("/certs/renew/1", &[]).await.text, INDEX);
     assert_eq!(
-        sim.raw(Method::GET, "/certs/renew/1", &[], None).await.text,
-        INDEX
-    );
-    assert_eq!(
-        sim.raw(Method::GET, "/certs/app-1a2b_bg.wasm", &[], None)
+        sim.raw_get("/certs/app-1a2b_bg.wasm", &[])
             .await
             .header("content-type"),
         Some("application/wasm")
     );
-    assert_eq!(
-        sim.raw(Method::GET, "/", &[], None).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(sim.raw_get("/", &[]).await.status, StatusCode::NOT_FOUND);
     let authorization = common::basic("helpdesk");
     let api = sim
-        .raw(
-            Method::GET,
-            "/certs/KeyfactorAPI/Status/Endpoints",
-            &[
-                ("authorization", &authorization),
-                ("x-keyfactor-requested-with", "APIClient"),
-            ],
-            None,
-        )
+        .get_authorized("/certs/KeyfactorAPI/Status/Endpoints", &authorization)
         .await;
     assert_eq!(api.status, StatusCode::OK);
     assert_eq!(api.header("x-keyfactor-product-version"), Some("10.5.0.0"));
@@ -176,18 +160,14 @@ async fn sign_in(sim: &TestSim, user: &str, rd: &str) -> (String, reqwest::Respo
 #[tokio::test]
 async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     let (sim, _dist) = static_sim("sso", "/certs/", true).await;
-    let anonymous = sim
-        .raw(Method::GET, "/certs/renew/1?tab=jobs", &[], None)
-        .await;
+    let anonymous = sim.raw_get("/certs/renew/1?tab=jobs", &[]).await;
     assert_eq!(anonymous.status, StatusCode::FOUND);
     assert_eq!(
         anonymous.header("location"),
         Some("/oauth2/sign_in?rd=%2Fcerts%2Frenew%2F1%3Ftab%3Djobs")
     );
 
-    let page = sim
-        .raw(Method::GET, "/oauth2/sign_in?rd=%2Fcerts%2F", &[], None)
-        .await;
+    let page = sim.raw_get("/oauth2/sign_in?rd=%2Fcerts%2F", &[]).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_security_headers(&page);
     assert!(page.text.contains("KEYEXAMPLE\\alice") && page.text.contains("KEYEXAMPLE\\auditor"));
@@ -214,29 +194,21 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
     let set_cookie = response.headers()["set-cookie"].to_str().expect("ascii");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
 
-    let app = sim
-        .raw(Method::GET, "/certs/renew/1", &[("cookie", &cookie)], None)
-        .await;
+    let session = [("cookie", cookie.as_str())];
+    let app = sim.raw_get("/certs/renew/1", &session).await;
     assert_eq!(app.text, INDEX);
-    let api_headers = [
-        ("cookie", cookie.as_str()),
-        ("x-keyfactor-requested-with", "XMLHttpRequest"),
-    ];
+    let api_headers = [session[0], ("x-keyfactor-requested-with", "XMLHttpRequest")];
     let own = sim
-        .raw(
-            Method::GET,
+        .raw_get(
             "/certs/KeyfactorAPI/Certificates/1?collectionId=3",
             &api_headers,
-            None,
         )
         .await;
     assert_eq!(own.status, StatusCode::OK);
     let others = sim
-        .raw(
-            Method::GET,
+        .raw_get(
             "/certs/KeyfactorAPI/Certificates/12?collectionId=3",
             &api_headers,
-            None,
         )
         .await;
     assert_eq!(
@@ -244,22 +216,13 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
         StatusCode::FORBIDDEN,
         "the session is alice's"
     );
-    let userinfo = sim
-        .raw(
-            Method::GET,
-            "/oauth2/userinfo",
-            &[("cookie", &cookie)],
-            None,
-        )
-        .await;
+    let userinfo = sim.raw_get("/oauth2/userinfo", &session).await;
     assert_eq!(userinfo.json()["user"], "KEYEXAMPLE\\alice");
 
     let no_session = sim
-        .raw(
-            Method::GET,
+        .raw_get(
             "/certs/KeyfactorAPI/Certificates/1",
             &[("x-keyfactor-requested-with", "XMLHttpRequest")],
-            None,
         )
         .await;
     assert_eq!(no_session.status, StatusCode::UNAUTHORIZED);
@@ -272,26 +235,15 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
         StatusCode::NO_CONTENT
     );
     let expired = sim
-        .raw(
-            Method::GET,
+        .raw_get(
             "/certs/KeyfactorAPI/Certificates/1?collectionId=3",
             &api_headers,
-            None,
         )
         .await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
-    let userinfo = sim
-        .raw(
-            Method::GET,
-            "/oauth2/userinfo",
-            &[("cookie", &cookie)],
-            None,
-        )
-        .await;
+    let userinfo = sim.raw_get("/oauth2/userinfo", &session).await;
     assert_eq!(userinfo.status, StatusCode::UNAUTHORIZED);
-    let navigation = sim
-        .raw(Method::GET, "/certs/", &[("cookie", &cookie)], None)
-        .await;
+    let navigation = sim.raw_get("/certs/", &session).await;
     assert_eq!(navigation.status, StatusCode::FOUND);
 }
 
@@ -299,40 +251,25 @@ async fn sso_redirects_navigation_signs_in_and_authenticates_api_calls() {
 async fn sign_in_refuses_to_return_off_site_and_sign_out_clears_the_session() {
     let (sim, _dist) = static_sim("sso-rd", "/", true).await;
     let (cookie, response) = sign_in(&sim, "helpdesk", "//evil.example/x").await;
+    let session = [("cookie", cookie.as_str())];
     assert_eq!(response.headers()["location"], "/");
-    let signed_out = sim
-        .raw(
-            Method::GET,
-            "/oauth2/sign_out",
-            &[("cookie", &cookie)],
-            None,
-        )
-        .await;
+    let signed_out = sim.raw_get("/oauth2/sign_out", &session).await;
     assert_eq!(signed_out.status, StatusCode::FOUND);
     assert!(signed_out
         .header("set-cookie")
         .unwrap_or("")
         .contains("Max-Age=0"));
-    let after = sim
-        .raw(
-            Method::GET,
-            "/oauth2/userinfo",
-            &[("cookie", &cookie)],
-            None,
-        )
-        .await;
+    let after = sim.raw_get("/oauth2/userinfo", &session).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn oauth2_proxy_endpoints_answer_nginx_auth_request_and_start_sign_in() {
     let (sim, _dist) = static_sim("sso-auth", "/certs/", true).await;
-    let anonymous = sim.raw(Method::GET, "/oauth2/auth", &[], None).await;
+    let anonymous = sim.raw_get("/oauth2/auth", &[]).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
-    let start = sim
-        .raw(Method::GET, "/oauth2/start?rd=%2Fcerts%2Fjobs", &[], None)
-        .await;
+    let start = sim.raw_get("/oauth2/start?rd=%2Fcerts%2Fjobs", &[]).await;
     assert_eq!(start.status, StatusCode::FOUND);
     assert_eq!(
         start.header("location"),
@@ -340,9 +277,8 @@ async fn oauth2_proxy_endpoints_answer_nginx_auth_request_and_start_sign_in() {
     );
 
     let (cookie, _) = sign_in(&sim, "helpdesk", "/certs/").await;
-    let allowed = sim
-        .raw(Method::GET, "/oauth2/auth", &[("cookie", &cookie)], None)
-        .await;
+    let session = [("cookie", cookie.as_str())];
+    let allowed = sim.raw_get("/oauth2/auth", &session).await;
     assert_eq!(allowed.status, StatusCode::ACCEPTED);
     assert_eq!(
         allowed.header("x-auth-request-user"),
@@ -357,21 +293,11 @@ async fn oauth2_proxy_endpoints_answer_nginx_auth_request_and_start_sign_in() {
             .expect("an access token")
     );
     let api = sim
-        .raw(
-            Method::GET,
-            "/certs/KeyfactorAPI/Certificates/1",
-            &[
-                ("authorization", &bearer),
-                ("x-keyfactor-requested-with", "APIClient"),
-            ],
-            None,
-        )
+        .get_authorized("/certs/KeyfactorAPI/Certificates/1", &bearer)
         .await;
     assert_eq!(api.status, StatusCode::OK);
 
     sim.admin(Method::POST, "/session/expire", None).await;
-    let expired = sim
-        .raw(Method::GET, "/oauth2/auth", &[("cookie", &cookie)], None)
-        .await;
+    let expired = sim.raw_get("/oauth2/auth", &session).await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
 }

@@ -1,18 +1,14 @@
 //! `GET /CertificateAuthority`, `GET /Templates` and (v25) `GET /EnrollmentPatterns`.
 
-use std::sync::Arc;
-
-use axum::extract::{Query as UrlQuery, State};
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
+use super::call::Reading;
 use super::enrollment::extended_key_usages;
-use crate::auth::Caller;
 use crate::error::ApiResult;
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::Prefix;
 use crate::model::{iso, CertificateAuthority, IssuancePolicy, Template, World};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
-use crate::state::Sim;
 use crate::{ApiFlavor, WireShape};
 
 const FOREST: &str = "keyexample.com";
@@ -82,20 +78,13 @@ fn render_authority(ca: &CertificateAuthority, world: &World, flavour: ApiFlavor
 }
 
 /// `GET /CertificateAuthority`.
-pub async fn authorities(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let flavour = sim.config.api;
-    let request = ListRequest::from_params(flavour, Prefix::Paged, &QueryParams(params))?;
-    let state = sim.settled();
-    let context = caller.query_context(state.now());
-    request
-        .respond(state.world.authorities.iter(), CA_FIELDS, &context, |ca| {
-            render_authority(ca, &state.world, flavour)
-        })
-        .map(Json)
+pub async fn authorities(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let flavour = reading.sim.config.api;
+    let listing = reading.listing(Prefix::Paged)?;
+    let world = listing.world();
+    listing.respond(world.authorities.iter(), CA_FIELDS, |ca| {
+        render_authority(ca, world, flavour)
+    })
 }
 
 impl Record for &Template {
@@ -158,23 +147,11 @@ fn active_templates(world: &World) -> impl Iterator<Item = &Template> {
 }
 
 /// `GET /Templates` (retired templates are gone from AD, so not listed).
-pub async fn templates(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let request =
-        ListRequest::from_params(sim.config.api, Prefix::Templates, &QueryParams(params))?;
-    let state = sim.settled();
-    let context = caller.query_context(state.now());
-    request
-        .respond(
-            active_templates(&state.world),
-            TEMPLATE_FIELDS,
-            &context,
-            |t| render_template(t),
-        )
-        .map(Json)
+pub async fn templates(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let listing = reading.listing(Prefix::Templates)?;
+    listing.respond(active_templates(listing.world()), TEMPLATE_FIELDS, |t| {
+        render_template(t)
+    })
 }
 
 /// An enrollment pattern is the v25 wrapper of one template.
@@ -273,18 +250,11 @@ fn render_pattern(t: &Template, world: &World, wire: WireShape) -> Value {
 }
 
 /// `GET /EnrollmentPatterns` (v25 only).
-pub async fn enrollment_patterns(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
-    let state = sim.settled();
-    let context = caller.query_context(state.now());
-    let patterns = active_templates(&state.world).map(Pattern);
-    request
-        .respond(patterns, PATTERN_FIELDS, &context, |p| {
-            render_pattern(p.0, &state.world, sim.config.wire)
-        })
-        .map(Json)
+pub async fn enrollment_patterns(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let wire = reading.sim.config.wire;
+    let listing = reading.listing(Prefix::Paged)?;
+    let world = listing.world();
+    listing.respond(active_templates(world).map(Pattern), PATTERN_FIELDS, |p| {
+        render_pattern(p.0, world, wire)
+    })
 }

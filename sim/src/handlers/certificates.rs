@@ -2,23 +2,21 @@
 //! `CertificateRetrievalResponse` field set of the flavour.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use axum::extract::{Path, Query as UrlQuery, State};
-use axum::{Extension, Json};
+use axum::extract::Path;
+use axum::Json;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use sha1::{Digest, Sha1};
 
+use super::call::Reading;
 use super::enrollment::{certificate_by_id, extended_key_usages};
-use crate::auth::Caller;
 use crate::certificate_fields::{cert_state, record, FIELDS};
 use crate::error::ApiResult;
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::{Prefix, QueryParams};
 use crate::model::{iso, Certificate, KeyAlgorithm, World};
 use crate::permissions::{CollectionFilter, Permission, Scope};
 use crate::query::Context;
-use crate::state::Sim;
 use crate::{ApiFlavor, WireShape};
 
 /// What the caller asked to be filled in ("fields still appear but contain no data" otherwise).
@@ -227,14 +225,10 @@ fn visible(
 }
 
 /// `GET /Certificates` (`collectionId`: search within that collection only).
-pub async fn search(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let flavour = sim.config.api;
-    let params = QueryParams(params);
-    let request = ListRequest::from_params(flavour, Prefix::Paged, &params)?;
+pub async fn search(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let (flavour, wire) = (reading.sim.config.api, reading.sim.config.wire);
+    let (caller, params) = (&reading.caller, &reading.params);
+    let request = reading.list_request(Prefix::Paged)?;
     let flag = |name: &str| params.bool(&QueryParams::list_name(flavour, Prefix::Paged, name));
     let include_revoked = flag("IncludeRevoked")?.unwrap_or(false);
     let include_expired = flag("IncludeExpired")?.unwrap_or(false);
@@ -243,13 +237,12 @@ pub async fn search(
         metadata: params.bool("includeMetadata")?.unwrap_or(false),
         has_private_key: params.bool("includeHasPrivateKey")?.unwrap_or(false),
     };
-    let scope = Scope::from_params(&params)?;
+    let scope = Scope::from_params(params)?;
     params.int("verbose")?;
     caller.require(&[Permission::CertificatesRead], scope)?;
     let collection = scope.filter();
-    let state = sim.settled();
-    let world = &state.world;
-    let context = caller.query_context(state.now());
+    let listing = reading.settle_for(request);
+    let world = listing.world();
     let records = world
         .certificates
         .iter()
@@ -257,32 +250,24 @@ pub async fn search(
             visible(
                 (world, c),
                 collection.as_ref(),
-                &context,
+                &listing.context,
                 include_revoked,
                 include_expired,
             )
         })
         .map(|certificate| record(world, certificate));
-    request
-        .respond(records, FIELDS, &context, |record| {
-            render(
-                world,
-                record.certificate,
-                (flavour, sim.config.wire),
-                include,
-            )
-        })
-        .map(Json)
+    listing.respond(records, FIELDS, |record| {
+        render(world, record.certificate, (flavour, wire), include)
+    })
 }
 
 /// `GET /Certificates/{id}` (`collectionId`: only a certificate of that collection).
-pub async fn by_id(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Value>> {
-    let params = QueryParams(params);
+pub async fn by_id(Path(id): Path<String>, reading: Reading) -> ApiResult<Json<Value>> {
+    let Reading {
+        sim,
+        caller,
+        params,
+    } = reading;
     let include = Include {
         locations: params.bool("includeLocations")?.unwrap_or(false),
         metadata: params.bool("includeMetadata")?.unwrap_or(false),

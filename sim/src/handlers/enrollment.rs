@@ -2,24 +2,22 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use chrono::Duration;
 use serde_json::{json, Value};
 
+use super::call::{Posting, Reading};
 use crate::auth::Caller;
 use crate::body::{is_guid, nested, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::QueryParams;
 use crate::model::jobs::{self, Effect, JobType};
 use crate::model::{
     Certificate, CertificateRequest, CertificateSpec, IssuancePolicy, RequestState, Template,
     Timestamp, World,
 };
 use crate::permissions::{Permission, Scope};
-use crate::state::{Sim, SimState};
+use crate::state::Sim;
 use crate::{ids, seed, ApiFlavor};
 
 const PFX: i32 = 1;
@@ -94,12 +92,21 @@ fn renewal_options(world: &World, certificate: &Certificate) -> RenewalOptions {
     }
 }
 
-fn available_renewal_body(
-    sim: &Sim,
-    (caller, scope): (&Caller, Scope),
-    certificate: &Certificate,
-    state: &SimState,
+/// The AvailableRenewal answer for the certificate `find` picks out of the settled world, once the
+/// caller may read it (in the `collectionId` scope, if given).
+fn available_renewal(
+    reading: Reading,
+    find: impl FnOnce(&World) -> ApiResult<&Certificate>,
 ) -> ApiResult<Json<Value>> {
+    let Reading {
+        sim,
+        caller,
+        params,
+    } = reading;
+    let scope = Scope::from_params(&params)?;
+    caller.require(&[Permission::CertificatesRead], scope)?;
+    let state = sim.settled();
+    let certificate = find(&state.world)?;
     caller.require_read(scope, certificate, &state.world, state.now())?;
     let options = renewal_options(&state.world, certificate);
     Ok(Json(json!({
@@ -108,40 +115,24 @@ fn available_renewal_body(
     })))
 }
 
-/// The scope of a renewal-type request (`collectionId`), once the caller may read in it.
-fn renewal_type_scope(caller: &Caller, params: Vec<(String, String)>) -> ApiResult<Scope> {
-    let scope = Scope::from_params(&QueryParams(params))?;
-    caller.require(&[Permission::CertificatesRead], scope)?;
-    Ok(scope)
-}
-
 /// `GET /Enrollment/AvailableRenewal/Id/{id}` (`collectionId`: only a certificate of that collection).
 pub async fn available_renewal_by_id(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+    reading: Reading,
 ) -> ApiResult<Json<Value>> {
-    let scope = renewal_type_scope(&caller, params)?;
-    let state = sim.settled();
-    let certificate = certificate_by_id(&state.world, &id)?;
-    available_renewal_body(&sim, (&caller, scope), certificate, &state)
+    available_renewal(reading, |world| certificate_by_id(world, &id))
 }
 
 /// `GET /Enrollment/AvailableRenewal/Thumbprint/{thumbprint}` (`collectionId` as by id).
 pub async fn available_renewal_by_thumbprint(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
     Path(thumbprint): Path<String>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
+    reading: Reading,
 ) -> ApiResult<Json<Value>> {
-    let scope = renewal_type_scope(&caller, params)?;
-    let state = sim.settled();
-    let certificate = state
-        .world
-        .certificate_by_thumbprint(&thumbprint)
-        .ok_or_else(|| certificate_not_found(&thumbprint))?;
-    available_renewal_body(&sim, (&caller, scope), certificate, &state)
+    available_renewal(reading, |world| {
+        world
+            .certificate_by_thumbprint(&thumbprint)
+            .ok_or_else(|| certificate_not_found(&thumbprint))
+    })
 }
 
 pub fn certificate_not_found(reference: &str) -> ApiError {
@@ -260,20 +251,14 @@ enum TemplateRef {
 
 /// `POST /Enrollment/Renew` (`collectionId`: Enroll PFX and Read there, only a certificate of that
 /// collection; v25 also `containerId`: bound, then unused).
-pub async fn renew(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
-    let params = QueryParams(params);
-    let scope = Scope::from_params(&params)?;
+pub async fn renew(call: Posting) -> ApiResult<Json<Value>> {
+    let (sim, caller, params) = (&call.sim, &call.caller, &call.params);
+    let scope = Scope::from_params(params)?;
     if sim.config.api == ApiFlavor::V25 {
         params.int("containerId")?;
     }
     caller.require(&[Permission::EnrollPfx], scope)?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+    let body = call.json()?;
     let mut state = sim.settled();
     let now = state.now();
     let world = &state.world;
@@ -544,14 +529,10 @@ const STORE_JOB: [Permission; 2] = [Permission::StoresSchedule, Permission::Enro
 /// `POST /Enrollment/PFX/Replace`: a Management job for every store holding the old certificate. No
 /// `collectionId`: Schedule and Enroll PFX (and Read) must be held globally or on a collection holding
 /// the old certificate, and Read of the new one likewise.
-pub async fn replace(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
+pub async fn replace(call: Posting) -> ApiResult<Json<Value>> {
+    let (sim, caller) = (&call.sim, &call.caller);
     caller.require_anywhere(&STORE_JOB)?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+    let body = call.json()?;
     let existing_id = int32(&body, "ExistingCertificateId")?
         .filter(|id| *id != 0)
         .ok_or_else(|| {
@@ -591,7 +572,7 @@ pub async fn replace(
         (targets, new_id)
     };
     Ok(schedule_installs(
-        &sim,
+        sim,
         targets,
         new_id,
         Some(existing_id),
@@ -601,14 +582,10 @@ pub async fn replace(
 
 /// `POST /Enrollment/PFX/Deploy`: Management jobs into the listed stores (any stores: the permissions
 /// must be global).
-pub async fn deploy(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
+pub async fn deploy(call: Posting) -> ApiResult<Json<Value>> {
+    let (sim, caller) = (&call.sim, &call.caller);
     caller.require(&STORE_JOB, Scope::Global)?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+    let body = call.json()?;
     if body.string("Password")?.is_none_or(|p| p.is_empty()) {
         return Err(enrollment_error("The Password field is required."));
     }
@@ -648,5 +625,5 @@ pub async fn deploy(
         ));
     }
     let new_id = new_certificate(&sim.settled().world, &body)?.id;
-    Ok(schedule_installs(&sim, targets, new_id, None, job_time))
+    Ok(schedule_installs(sim, targets, new_id, None, job_time))
 }

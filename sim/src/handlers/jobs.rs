@@ -6,15 +6,12 @@
 //! prefixed with the store type's short name (`PEMReenrollment`), and the JobHistory query field
 //! `Agent` meaning the orchestrator (`AgentMachine`), with only the documented query fields accepted.
 
-use std::sync::Arc;
-
-use axum::extract::{Query as UrlQuery, State};
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
-use crate::auth::Caller;
+use super::call::{Listing, Reading};
 use crate::error::ApiResult;
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::Prefix;
 use crate::model::jobs::{offline_since, progress, Job, JobType, Progress, Schedule};
 use crate::model::{iso, Timestamp};
 use crate::query::{field, Field, FieldKind, Record, Value as FieldValue};
@@ -135,106 +132,76 @@ const JOB_HISTORY_FIELDS_RECORDED: &[Field] = &[
     field("TargetPath", FieldKind::Text),
 ];
 
-fn job_views(sim: &Sim, waiting: bool) -> (Vec<(Job, Progress)>, Timestamp) {
-    let state = sim.settled();
-    let now = state.now();
-    let step = sim.job_step();
-    let views = state
-        .world
+/// The jobs of one list with their progress when the listing settled: those no orchestrator has
+/// picked up yet (ScheduledJobs), or the started and finished ones (`history`, JobHistory).
+fn job_views<'a>(sim: &Sim, listing: &'a Listing, history: bool) -> Vec<JobView<'a>> {
+    let world = listing.world();
+    let (now, step, wire) = (listing.context.now, sim.job_step(), sim.config.wire);
+    world
         .jobs
         .iter()
-        .map(|job| {
-            let progress = progress(job, now, step, offline_since(&state.world, job));
-            (job.clone(), progress)
+        .map(|job| JobView {
+            job,
+            progress: progress(job, now, step, offline_since(world, job)),
+            wire,
+            history,
         })
-        .filter(|(_, progress)| (*progress == Progress::Waiting) == waiting)
-        .collect();
-    (views, now)
+        .filter(|view| (view.progress == Progress::Waiting) != history)
+        .collect()
 }
 
 /// `GET /OrchestratorJobs/ScheduledJobs`: jobs no orchestrator has picked up yet.
-pub async fn scheduled_jobs(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
-    let wire = sim.config.wire;
-    let (views, now) = job_views(&sim, true);
-    let context = caller.query_context(now);
-    let records = views.iter().map(|(job, progress)| JobView {
-        job,
-        progress: progress.clone(),
-        wire,
-        history: false,
-    });
-    request
-        .respond(records, SCHEDULED_JOB_FIELDS, &context, |view| {
-            let job = view.job;
-            json!({
-                "Id": job.id,
-                "ClientMachine": job.client_machine,
-                "Target": job.store_path,
-                "Schedule": schedule_json(job.schedule),
-                "Requested": iso(job.requested_at),
-                "JobType": job_type_name(job.store_type, job.job_type, wire),
-            })
+pub async fn scheduled_jobs(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let wire = reading.sim.config.wire;
+    let listing = reading.listing(Prefix::Paged)?;
+    let records = job_views(&reading.sim, &listing, false);
+    listing.respond(records, SCHEDULED_JOB_FIELDS, |view| {
+        let job = view.job;
+        json!({
+            "Id": job.id,
+            "ClientMachine": job.client_machine,
+            "Target": job.store_path,
+            "Schedule": schedule_json(job.schedule),
+            "Requested": iso(job.requested_at),
+            "JobType": job_type_name(job.store_type, job.job_type, wire),
         })
-        .map(Json)
+    })
 }
 
 /// `GET /OrchestratorJobs/JobHistory`: started and finished jobs (no store id, by design of the API).
-pub async fn job_history(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
-    let wire = sim.config.wire;
-    let (views, now) = job_views(&sim, false);
-    let context = caller.query_context(now);
-    let mut records: Vec<JobView> = views
-        .iter()
-        .map(|(job, progress)| JobView {
-            job,
-            progress: progress.clone(),
-            wire,
-            history: true,
-        })
-        .collect();
+pub async fn job_history(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let wire = reading.sim.config.wire;
+    let listing = reading.listing(Prefix::Paged)?;
+    let mut records = job_views(&reading.sim, &listing, true);
     records.sort_by_key(|view| view.job.history_id);
     let fields = match wire {
         WireShape::Recorded => JOB_HISTORY_FIELDS_RECORDED,
         WireShape::Spec => JOB_HISTORY_FIELDS,
     };
-    request
-        .respond(records, fields, &context, |view| {
-            let job = view.job;
-            let progress = &view.progress;
-            let (result, status) = match wire {
-                WireShape::Recorded => {
-                    (json!(progress.result_name()), json!(progress.status_name()))
-                }
-                WireShape::Spec => (json!(progress.result()), json!(progress.status())),
-            };
-            json!({
-                "JobHistoryId": job.history_id,
-                "AgentMachine": job.agent_machine,
-                "JobId": job.id,
-                "Schedule": schedule_json(job.schedule),
-                "JobType": job_type_name(job.store_type, job.job_type, wire),
-                "OperationStart": progress.started().map(|t| job_time(t, wire)),
-                "OperationEnd": progress.ended().map(|t| job_time(t, wire)),
-                // The 10.3 rows carry `""`, not null, when there is nothing to say.
-                "Message": match wire {
-                    WireShape::Recorded => json!(progress.message().unwrap_or_default()),
-                    WireShape::Spec => json!(progress.message()),
-                },
-                "Result": result,
-                "Status": status,
-                "StorePath": job.store_path,
-                "ClientMachine": job.client_machine,
-            })
+    listing.respond(records, fields, |view| {
+        let job = view.job;
+        let progress = &view.progress;
+        let (result, status) = match wire {
+            WireShape::Recorded => (json!(progress.result_name()), json!(progress.status_name())),
+            WireShape::Spec => (json!(progress.result()), json!(progress.status())),
+        };
+        json!({
+            "JobHistoryId": job.history_id,
+            "AgentMachine": job.agent_machine,
+            "JobId": job.id,
+            "Schedule": schedule_json(job.schedule),
+            "JobType": job_type_name(job.store_type, job.job_type, wire),
+            "OperationStart": progress.started().map(|t| job_time(t, wire)),
+            "OperationEnd": progress.ended().map(|t| job_time(t, wire)),
+            // The 10.3 rows carry `""`, not null, when there is nothing to say.
+            "Message": match wire {
+                WireShape::Recorded => json!(progress.message().unwrap_or_default()),
+                WireShape::Spec => json!(progress.message()),
+            },
+            "Result": result,
+            "Status": status,
+            "StorePath": job.store_path,
+            "ClientMachine": job.client_machine,
         })
-        .map(Json)
+    })
 }

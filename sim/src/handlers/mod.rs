@@ -3,7 +3,7 @@
 
 /// `GET /CertificateAuthority`, `/Templates` and (v25) `/EnrollmentPatterns`.
 pub mod authorities;
-/// A handler's usual inputs in one argument.
+/// A handler's usual inputs in one argument, and the steps every list endpoint takes.
 pub mod call;
 /// `GET /Certificates` and `/Certificates/{id}`.
 pub mod certificates;

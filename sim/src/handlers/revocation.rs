@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::call::{Posting, Reading};
 use super::enrollment::{certificate_by_id, certificate_not_found};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::{ListRequest, Prefix};
+use crate::listing::Prefix;
 use crate::model::{iso, Revocation};
 use crate::permissions::{find_collection, Permission, Scope};
 
@@ -104,20 +104,22 @@ pub async fn revoke(call: Posting) -> ApiResult<Json<Value>> {
 /// `GET /Certificates/{id}/History` (`collectionId`; `query.*` paging on v10, unprefixed on v25;
 /// sort fields `OperationStart`, `OperationEnd`, `UserName`): `CertificateOperation` rows, newest
 /// first unless sorted otherwise. Needs `Certificates - Read` on the certificate.
-pub async fn history(Path(id): Path<String>, reading: Reading) -> ApiResult<Json<Value>> {
-    let Reading {
-        sim,
-        caller,
-        params,
-    } = reading;
-    let scope = Scope::from_params(&params)?;
+pub async fn history(Path(id): Path<String>, reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let caller = &reading.caller;
+    let scope = Scope::from_params(&reading.params)?;
     caller.require(&[Permission::CertificatesRead], scope)?;
-    let list = ListRequest::from_params(sim.config.api, Prefix::Query, &params)?;
-    let state = sim.settled();
-    let certificate = certificate_by_id(&state.world, &id)?;
-    caller.require_read(scope, certificate, &state.world, state.now())?;
-    let mut entries: Vec<_> = state
-        .world
+    let mut request = reading.list_request(Prefix::Query)?;
+    // The spec documents `UserName`; the row's member is `Username`.
+    if let Some(field) = &request.sort_field {
+        if field.eq_ignore_ascii_case("UserName") {
+            request.sort_field = Some("Username".into());
+        }
+    }
+    let listing = reading.settle_for(request);
+    let world = listing.world();
+    let certificate = certificate_by_id(world, &id)?;
+    caller.require_read(scope, certificate, world, listing.context.now)?;
+    let mut entries: Vec<_> = world
         .history
         .iter()
         .filter(|entry| entry.certificate_id == certificate.id)
@@ -136,12 +138,5 @@ pub async fn history(Path(id): Path<String>, reading: Reading) -> ApiResult<Json
             })
         })
         .collect();
-    let mut list = list;
-    // The spec documents `UserName`; the row's member is `Username`.
-    if let Some(field) = &list.sort_field {
-        if field.eq_ignore_ascii_case("UserName") {
-            list.sort_field = Some("Username".into());
-        }
-    }
-    Ok(Json(Value::Array(list.sort_and_page(rows)?)))
+    listing.page(rows)
 }

@@ -3,17 +3,16 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
 use chrono::{Duration, SubsecRound};
 use serde_json::{json, Map, Value};
 
-use crate::auth::Caller;
+use super::call::{Posting, Reading};
 use crate::body::{is_guid, JsonBody};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::{ListRequest, Prefix, QueryParams};
+use crate::listing::Prefix;
 use crate::model::jobs::{self, Effect, JobType};
 use crate::model::{
     iso, Agent, EntryParameter, ParameterType, Store, StoreType, Template, Timestamp, World,
@@ -179,26 +178,20 @@ fn render_store(
 }
 
 /// `GET /CertificateStores`.
-pub async fn stores(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let flavour = sim.config.api;
-    let request = ListRequest::from_params(flavour, Prefix::Stores, &QueryParams(params))?;
-    let state = sim.settled();
-    let context = caller.query_context(state.now());
-    request
-        .respond(state.world.stores.iter(), STORE_FIELDS, &context, |store| {
-            render_store(
-                store,
-                &state.world,
-                flavour,
-                sim.config.wire,
-                StoreView::List,
-            )
-        })
-        .map(Json)
+pub async fn stores(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let (flavour, wire) = (reading.sim.config.api, reading.sim.config.wire);
+    let listing = reading.listing(Prefix::Stores)?;
+    let world = listing.world();
+    listing.respond(world.stores.iter(), STORE_FIELDS, |store| {
+        render_store(store, world, flavour, wire, StoreView::List)
+    })
+}
+
+/// The store a path names, or 404.
+fn store_by_path_id<'w>(world: &'w World, id: &str) -> ApiResult<&'w Store> {
+    world
+        .store(id)
+        .ok_or_else(|| ApiError::not_found(format!("Certificate store '{id}' could not be found.")))
 }
 
 /// `GET /CertificateStores/{id}`.
@@ -207,9 +200,7 @@ pub async fn store_by_id(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let state = sim.settled();
-    let store = state.world.store(&id).ok_or_else(|| {
-        ApiError::not_found(format!("Certificate store '{id}' could not be found."))
-    })?;
+    let store = store_by_path_id(&state.world, &id)?;
     Ok(Json(render_store(
         store,
         &state.world,
@@ -227,9 +218,7 @@ pub async fn store_inventory(
 ) -> ApiResult<Json<Vec<Value>>> {
     let state = sim.settled();
     let world = &state.world;
-    let store = world.store(&id).ok_or_else(|| {
-        ApiError::not_found(format!("Certificate store '{id}' could not be found."))
-    })?;
+    let store = store_by_path_id(world, &id)?;
     let entries = world
         .certificates
         .iter()
@@ -437,23 +426,12 @@ const STORE_TYPE_FIELDS: &[Field] = &[
 ];
 
 /// `GET /CertificateStoreTypes`.
-pub async fn store_types(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let flavour = sim.config.api;
-    let request = ListRequest::from_params(flavour, Prefix::StoreTypes, &QueryParams(params))?;
-    let state = sim.settled();
-    let context = caller.query_context(state.now());
-    request
-        .respond(
-            state.world.store_types.iter(),
-            STORE_TYPE_FIELDS,
-            &context,
-            |t| render_store_type(t, flavour, sim.config.wire),
-        )
-        .map(Json)
+pub async fn store_types(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let (flavour, wire) = (reading.sim.config.api, reading.sim.config.wire);
+    let listing = reading.listing(Prefix::StoreTypes)?;
+    listing.respond(listing.world().store_types.iter(), STORE_TYPE_FIELDS, |t| {
+        render_store_type(t, flavour, wire)
+    })
 }
 
 struct AgentRecord<'a> {
@@ -521,56 +499,47 @@ fn agent_job_types(agent: &Agent, world: &World) -> Vec<Value> {
 }
 
 /// `GET /Agents` (orchestrators). Online agents were seen half a minute ago; one went silent.
-pub async fn agents(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    UrlQuery(params): UrlQuery<Vec<(String, String)>>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let request = ListRequest::from_params(sim.config.api, Prefix::Paged, &QueryParams(params))?;
-    let state = sim.settled();
-    let now = state.now();
-    let context = caller.query_context(now);
-    let recent = (now - Duration::seconds(30)).trunc_subsecs(0);
-    let records = state.world.agents.iter().map(|agent| AgentRecord {
+pub async fn agents(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
+    let (flavour, wire) = (reading.sim.config.api, reading.sim.config.wire);
+    let listing = reading.listing(Prefix::Paged)?;
+    let world = listing.world();
+    let recent = (listing.context.now - Duration::seconds(30)).trunc_subsecs(0);
+    let records = world.agents.iter().map(|agent| AgentRecord {
         agent,
         last_seen: agent.offline_since.unwrap_or(recent),
     });
-    let (flavour, wire) = (sim.config.api, sim.config.wire);
-    let world = &state.world;
-    request
-        .respond(records, AGENT_FIELDS, &context, |record| {
-            let agent = record.agent;
-            let mut body = json!({
-                "AgentId": agent.id,
-                "ClientMachine": agent.client_machine,
-                "Username": "KEYEXAMPLE\\svc-orchestrator",
-                "AgentPlatform": agent.platform,
-                "Version": agent.version,
-                // 2 = approved.
-                "Status": 2,
-                "LastSeen": crate::model::iso(record.last_seen),
-                "Capabilities": agent.capabilities,
-                "Blueprint": null,
-                "Thumbprint": agent.id.replace('-', "").to_uppercase(),
-                "LegacyThumbprint": null,
-                "AuthCertificateReenrollment": null,
-                "LastThumbprintUsed": null,
-                "LastErrorCode": 0,
-                "LastErrorMessage": null,
-            });
-            if wire == WireShape::Recorded {
-                // As the 25.4.1 agent recording (docs/observed/README.md, divergence 18).
-                body["LegacyThumbprint"] = json!("");
-                body["AuthCertificateReenrollment"] = json!("None");
-                body["LastThumbprintUsed"] = json!("");
-                body["LastErrorCode"] = Value::Null;
-                if flavour == ApiFlavor::V25 {
-                    body["JobTypes"] = json!(agent_job_types(agent, world));
-                }
+    listing.respond(records, AGENT_FIELDS, |record| {
+        let agent = record.agent;
+        let mut body = json!({
+            "AgentId": agent.id,
+            "ClientMachine": agent.client_machine,
+            "Username": "KEYEXAMPLE\\svc-orchestrator",
+            "AgentPlatform": agent.platform,
+            "Version": agent.version,
+            // 2 = approved.
+            "Status": 2,
+            "LastSeen": crate::model::iso(record.last_seen),
+            "Capabilities": agent.capabilities,
+            "Blueprint": null,
+            "Thumbprint": agent.id.replace('-', "").to_uppercase(),
+            "LegacyThumbprint": null,
+            "AuthCertificateReenrollment": null,
+            "LastThumbprintUsed": null,
+            "LastErrorCode": 0,
+            "LastErrorMessage": null,
+        });
+        if wire == WireShape::Recorded {
+            // As the 25.4.1 agent recording (docs/observed/README.md, divergence 18).
+            body["LegacyThumbprint"] = json!("");
+            body["AuthCertificateReenrollment"] = json!("None");
+            body["LastThumbprintUsed"] = json!("");
+            body["LastErrorCode"] = Value::Null;
+            if flavour == ApiFlavor::V25 {
+                body["JobTypes"] = json!(agent_job_types(agent, world));
             }
-            body
-        })
-        .map(Json)
+        }
+        body
+    })
 }
 
 fn store_error(message: impl Into<String>) -> ApiError {
@@ -685,17 +654,13 @@ fn reenrollment_template<'w>(
 }
 
 /// `POST /CertificateStores/Reenrollment`.
-pub async fn reenrollment(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn reenrollment(call: Posting) -> ApiResult<StatusCode> {
+    let (sim, caller) = (&call.sim, &call.caller);
     caller.require(
         &[Permission::EnrollCsr, Permission::StoresModify],
         Scope::Global,
     )?;
-    let body = JsonBody::parse(&headers, &bytes)?;
+    let body = call.json()?;
     let keystore_id = required_guid(&body, "KeystoreId")?;
     let agent_guid = required_guid(&body, "AgentGuid")?;
     let mut state = sim.settled();

@@ -14,7 +14,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
@@ -22,7 +21,7 @@ use serde_json::{json, Value};
 use super::call::{Posting, Reading};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::listing::{ListRequest, Prefix};
+use crate::listing::Prefix;
 use crate::model::{iso, CertificateRequest, RequestState, World};
 use crate::permissions::{Permission, Scope};
 use crate::state::Sim;
@@ -63,33 +62,27 @@ fn visible(caller: &Caller, request: &CertificateRequest) -> bool {
         || request.spec.requester.eq_ignore_ascii_case(&me)
 }
 
-fn list(reading: Reading, wanted: RequestState) -> ApiResult<Json<Value>> {
-    let Reading {
-        sim,
-        caller,
-        params,
-    } = reading;
-    let caller = &caller;
+fn list(reading: Reading, wanted: RequestState) -> ApiResult<Json<Vec<Value>>> {
+    let caller = &reading.caller;
     caller.require_anywhere(&[Permission::CertificatesRead])?;
-    let list = ListRequest::from_params(sim.config.api, Prefix::PagedQuery, &params)?;
-    let state = sim.settled();
-    let rows: Vec<Value> = state
-        .world
+    let listing = reading.listing(Prefix::PagedQuery)?;
+    let world = listing.world();
+    let rows: Vec<Value> = world
         .requests
         .iter()
         .filter(|r| r.state == wanted && visible(caller, r))
-        .map(|r| render(&state.world, r))
+        .map(|r| render(world, r))
         .collect();
-    Ok(Json(Value::Array(list.sort_and_page(rows)?)))
+    listing.page(rows)
 }
 
 /// `GET /Workflow/Certificates/Pending`.
-pub async fn pending(reading: Reading) -> ApiResult<Json<Value>> {
+pub async fn pending(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
     list(reading, RequestState::Pending)
 }
 
 /// `GET /Workflow/Certificates/Denied`.
-pub async fn denied(reading: Reading) -> ApiResult<Json<Value>> {
+pub async fn denied(reading: Reading) -> ApiResult<Json<Vec<Value>>> {
     list(reading, RequestState::Denied)
 }
 
@@ -262,13 +255,10 @@ fn decide(sim: &Sim, caller: &Caller, ids: Vec<i64>, decision: &Decision) -> Jso
 }
 
 /// `POST /Workflow/Certificates/Approve`: body `[requestId, …]`.
-pub async fn approve(
-    State(sim): State<Arc<Sim>>,
-    Extension(caller): Extension<Caller>,
-    bytes: Bytes,
-) -> ApiResult<Json<Value>> {
+pub async fn approve(call: Posting) -> ApiResult<Json<Value>> {
+    let (sim, caller) = (&call.sim, &call.caller);
     caller.require(&[Permission::ApproveRequests], Scope::Global)?;
-    let ids = match serde_json::from_slice::<Value>(&bytes) {
+    let ids = match serde_json::from_slice::<Value>(&call.bytes) {
         Ok(Value::Array(items)) => request_ids(&items)?,
         _ => {
             return Err(ApiError::bad_request(
@@ -283,12 +273,12 @@ pub async fn approve(
             "At least one certificate request id is required.",
         ));
     }
-    Ok(decide(&sim, &caller, ids, &Decision::Approve))
+    Ok(decide(sim, caller, ids, &Decision::Approve))
 }
 
 /// `POST /Workflow/Certificates/Deny`: body `{Comment, CertificateRequestIds}` (a comment is required).
 pub async fn deny(call: Posting) -> ApiResult<Json<Value>> {
-    let (sim, caller) = (&call.sim, call.caller);
+    let (sim, caller) = (&call.sim, &call.caller);
     caller.require(&[Permission::ApproveRequests], Scope::Global)?;
     let body = call.json()?;
     let ids = request_ids(body.array("CertificateRequestIds")?)?;
@@ -304,5 +294,5 @@ pub async fn deny(call: Posting) -> ApiResult<Json<Value>> {
             "A Comment is required to deny certificate requests.",
         )
     })?;
-    Ok(decide(sim, &caller, ids, &Decision::Deny(comment)))
+    Ok(decide(sim, caller, ids, &Decision::Deny(comment)))
 }

@@ -260,20 +260,22 @@ pub fn offline_since(world: &World, job: &Job) -> Option<Timestamp> {
         .and_then(|agent| agent.offline_since)
 }
 
-/// Creates a job on `store` (which must have an agent) and returns its id.
-pub fn schedule(
-    world: &mut World,
+/// Files a job on `store` for the store's orchestrator, numbered next in JobHistory and due when
+/// `schedule` says (immediate and interval jobs: when requested); `None` if the store has none.
+pub fn add<'w>(
+    world: &'w mut World,
     rng: &mut impl Rng,
     store: &Store,
     job_type: JobType,
-    effect: Effect,
     requested_at: Timestamp,
-    job_time: Option<Timestamp>,
-) -> Option<String> {
+    schedule: Schedule,
+    effect: Effect,
+) -> Option<&'w mut Job> {
     let agent = world.agent(store.agent_id.as_deref()?)?;
-    let due_at = job_time
-        .filter(|t| *t > requested_at)
-        .unwrap_or(requested_at);
+    let due_at = match schedule {
+        Schedule::ExactlyOnce(time) => time,
+        Schedule::Immediate | Schedule::IntervalMinutes(_) => requested_at,
+    };
     let job = Job {
         id: ids::uuid(rng),
         history_id: world.next_job_history_id,
@@ -286,18 +288,31 @@ pub fn schedule(
         agent_machine: agent.client_machine.clone(),
         requested_at,
         due_at,
-        schedule: if due_at > requested_at {
-            Schedule::ExactlyOnce(due_at)
-        } else {
-            Schedule::Immediate
-        },
+        schedule,
         effect,
         settled: false,
     };
     world.next_job_history_id += 1;
-    let id = job.id.clone();
     world.jobs.push(job);
-    Some(id)
+    world.jobs.last_mut()
+}
+
+/// Schedules a job on `store` (which must have an agent) for `job_time` if that is still to come,
+/// else at once, and returns its id.
+pub fn schedule(
+    world: &mut World,
+    rng: &mut impl Rng,
+    store: &Store,
+    job_type: JobType,
+    effect: Effect,
+    requested_at: Timestamp,
+    job_time: Option<Timestamp>,
+) -> Option<String> {
+    let schedule = job_time
+        .filter(|t| *t > requested_at)
+        .map_or(Schedule::Immediate, Schedule::ExactlyOnce);
+    let job = add(world, rng, store, job_type, requested_at, schedule, effect)?;
+    Some(job.id.clone())
 }
 
 /// Applies the effects of jobs that have completed successfully (or with a warning) by `now`.

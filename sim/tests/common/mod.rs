@@ -7,13 +7,15 @@ use base64::Engine;
 use kf_sim::{ApiFlavor, SimConfig, WireShape};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub struct TestSim {
     pub base: String,
     pub client: Client,
+    /// The flavour it imitates, which decides how list parameters are spelt.
+    pub api: ApiFlavor,
     _stop: oneshot::Sender<()>,
 }
 
@@ -36,6 +38,11 @@ impl Reply {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body's `Message` (a Keyfactor error's, AvailableRenewal's), empty if it has none.
+    pub fn message(&self) -> String {
+        self.json()["Message"].as_str().unwrap_or("").to_owned()
     }
 
     /// The `Id`s of a JSON array of objects.
@@ -77,6 +84,7 @@ pub fn basic(user: &str) -> String {
 
 impl TestSim {
     pub async fn start(config: SimConfig) -> TestSim {
+        let api = config.api;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -91,6 +99,7 @@ impl TestSim {
         TestSim {
             base: format!("http://{address}"),
             client,
+            api,
             _stop: stop,
         }
     }
@@ -138,6 +147,21 @@ impl TestSim {
         }
     }
 
+    /// A GET with only the given headers (no defaults).
+    pub async fn raw_get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.raw(Method::GET, path, headers, None).await
+    }
+
+    /// A GET as an API client sends it (`x-keyfactor-requested-with`) with this `authorization`
+    /// (other credentials than a demo user's, a bearer token), at any path.
+    pub async fn get_authorized(&self, path: &str, authorization: &str) -> Reply {
+        let headers = [
+            ("authorization", authorization),
+            ("x-keyfactor-requested-with", "APIClient"),
+        ];
+        self.raw_get(path, &headers).await
+    }
+
     /// An API call as Command clients make it: requested-with + Basic auth of `user`.
     pub async fn api(&self, method: Method, user: &str, path: &str, body: Option<Value>) -> Reply {
         let authorization = basic(user);
@@ -156,6 +180,26 @@ impl TestSim {
 
     pub async fn get(&self, user: &str, path: &str) -> Reply {
         self.api(Method::GET, user, path, None).await
+    }
+
+    /// A GET of `path` with `pairs` as its query string.
+    pub async fn get_query(&self, user: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        self.get(user, &format!("{path}{}", query(pairs))).await
+    }
+
+    /// The certificate store at `path`, found by the help desk with `StorePath -eq` as the flavour
+    /// spells the query (`certificateStoreQuery.queryString` on v10).
+    pub async fn store_by_path(&self, path: &str) -> Value {
+        let name = match self.api {
+            ApiFlavor::V10 => "certificateStoreQuery.queryString",
+            ApiFlavor::V25 => "QueryString",
+        };
+        let filter = format!("StorePath -eq \"{path}\"");
+        let reply = self
+            .get_query("helpdesk", "/CertificateStores", &[(name, &filter)])
+            .await
+            .expecting(StatusCode::OK);
+        reply.json()[0].clone()
     }
 
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Reply {
@@ -216,4 +260,28 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
 
 pub fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A Renew body for certificate `id`, stamped now.
+pub fn renewal(id: i64) -> Value {
+    json!({ "CertificateId": id, "Timestamp": now_iso() })
+}
+
+/// A Renew body for certificate `id`, stamped now, with the members of `extra` (CA, template, …).
+pub fn renewal_with(id: i64, extra: Value) -> Value {
+    let mut body = renewal(id);
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    body
+}
+
+/// The member of the JSON array `items` whose `key` is `value`.
+pub fn find<'a>(items: &'a Value, key: &str, value: &str) -> &'a Value {
+    items
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|item| item[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value} in {items}"))
 }
