@@ -600,7 +600,7 @@ fn forbidden_shows_which_permission_is_missing() {
         answer(403, JSON, fixture!("error_forbidden.json")),
         AuthMode::Proxy,
     );
-    let ApiError::Forbidden { message } = &error else {
+    let ApiError::Forbidden { message, .. } = &error else {
         panic!("{error:?}")
     };
     assert!(

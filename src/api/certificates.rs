@@ -1,14 +1,26 @@
-//! Certificate endpoints: `GET /Certificates/{id}` and the `GET /Certificates` search.
+//! Certificate endpoints: `GET /Certificates/{id}`, the `GET /Certificates` search, and the certificate as
+//! a file (`POST /Certificates/Download`, `POST /Certificates/Recover`).
 
 use super::error::ApiError;
-use super::transport::{Keyfactor, Transport};
-use crate::domain::models::Certificate;
+use super::transport::{Expect, Keyfactor, Transport};
+use crate::domain::models::{
+    Certificate, DownloadRequest, DownloadResponse, RecoveryRequest, RecoveryResponse,
+};
 use crate::domain::query::{ListEndpoint, ListQuery};
+use crate::domain::retrieval::{
+    decode_file, CertificateFormat, SecretBytes, FORMAT_HEADER, PFX_FORMAT,
+};
+use crate::domain::SecretString;
 
 /// Rows per request when a whole list is read.
 const PAGE_SIZE: u32 = 25;
 /// A server that ignored `PageReturned` would otherwise be read forever.
 const MAX_PAGES: u32 = 200;
+
+/// What a refused key recovery leaves the user: which permission it takes, and what still works.
+const RECOVERY_REFUSED: &str =
+    "Recovering the private key takes Keyfactor's \"Certificates - Recover Private \
+    Key\" permission; the certificate with its chain can still be downloaded.";
 
 /// Asks Keyfactor to include the stores a certificate is installed in.
 fn with_locations() -> (String, String) {
@@ -55,5 +67,143 @@ impl<T: Transport> Keyfactor<T> {
             .get_page(ListEndpoint::Certificates, query, &params)
             .await;
         self.explain_collection_refusal(answer)
+    }
+
+    /// `POST /Certificates/Download`: the certificate as `format`, with its chain where the format carries one.
+    pub async fn download_certificate(
+        &self,
+        id: i32,
+        format: CertificateFormat,
+    ) -> Result<Vec<u8>, ApiError> {
+        let request = DownloadRequest {
+            cert_id: id,
+            include_chain: format.include_chain(),
+        };
+        let headers = [(FORMAT_HEADER, format.header_value())];
+        let answer: Result<DownloadResponse, ApiError> = self
+            .post_with_headers(
+                "Certificates/Download",
+                &self.collection_query(),
+                &headers,
+                &request,
+                Expect::Json,
+            )
+            .await;
+        let answer = self.explain_collection_refusal(answer)?;
+        decode_file(&answer.content).map_err(|detail| ApiError::Malformed { detail })
+    }
+
+    /// `POST /Certificates/Recover`: the certificate with the private key Command holds, as a PFX with its
+    /// chain, protected by `password`.
+    pub async fn recover_pfx(
+        &self,
+        id: i32,
+        password: SecretString,
+    ) -> Result<SecretBytes, ApiError> {
+        let request = RecoveryRequest {
+            password,
+            cert_id: id,
+            include_chain: true,
+        };
+        let headers = [(FORMAT_HEADER, PFX_FORMAT)];
+        let answer: Result<RecoveryResponse, ApiError> = self
+            .post_with_headers(
+                "Certificates/Recover",
+                &self.collection_query(),
+                &headers,
+                &request,
+                Expect::Json,
+            )
+            .await;
+        let answer = self
+            .explain_collection_refusal(answer)
+            .map_err(|error| error.refused_with(RECOVERY_REFUSED))?;
+        SecretBytes::decode(&answer.pfx).map_err(|detail| ApiError::Malformed { detail })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::api::scripted::{keyfactor, run, Scripted};
+    use crate::domain::collection::CollectionId;
+    use crate::domain::command_version::CommandVersion;
+
+    fn script() -> Scripted {
+        Scripted::new(CommandVersion::default())
+    }
+
+    #[test]
+    fn a_download_names_its_format_in_the_header_and_asks_for_the_chain_only_where_it_fits() {
+        for (format, header, chain) in [
+            (CertificateFormat::PemWithChain, "PEM", true),
+            (CertificateFormat::Der, "DER", false),
+            (CertificateFormat::Pkcs7, "P7B", true),
+        ] {
+            let api = keyfactor(script().ok(
+                "POST",
+                "Certificates/Download",
+                json!({ "Content": "aGVsbG8=" }),
+            ));
+            assert_eq!(run(api.download_certificate(7, format)).unwrap(), b"hello");
+            let sent = &api.sent()[0];
+            assert_eq!(
+                sent.headers,
+                [("x-certificateformat".to_owned(), header.to_owned())]
+            );
+            assert_eq!(
+                sent.body,
+                Some(json!({ "CertID": 7, "IncludeChain": chain }))
+            );
+        }
+    }
+
+    #[test]
+    fn a_recovered_pfx_carries_the_password_and_a_refusal_names_the_collection() {
+        let api = keyfactor(script().ok(
+            "POST",
+            "Certificates/Recover",
+            json!({ "PFX": "MIIK", "FileName": "x.pfx" }),
+        ));
+        let password = SecretString::from("Gen3rated-PFX-pa55".to_owned());
+        let pfx = run(api.recover_pfx(7, password)).unwrap();
+        assert_eq!(pfx.expose(), [0x30, 0x82, 0x0a]);
+        let sent = &api.sent()[0];
+        assert_eq!(
+            sent.headers,
+            [("x-certificateformat".to_owned(), "PFX".to_owned())]
+        );
+        assert_eq!(
+            sent.body,
+            Some(json!({ "Password": "Gen3rated-PFX-pa55", "CertID": 7, "IncludeChain": true }))
+        );
+
+        let refused = ApiError::Forbidden {
+            message: "Missing Certificates: Recover Private Key.".into(),
+            hint: String::new(),
+        };
+        let api = keyfactor(
+            script()
+                .in_collection(CollectionId::new(3).unwrap())
+                .answer("POST", "Certificates/Recover", Err(refused)),
+        );
+        let error = run(api.recover_pfx(7, SecretString::from("x".repeat(12))))
+            .err()
+            .unwrap();
+        assert_eq!(api.sent()[0].param("collectionId"), Some("3"));
+        assert!(
+            error.to_string().contains("can still be downloaded"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("collection 3"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_file_is_a_malformed_answer() {
+        let api = keyfactor(script().ok("POST", "Certificates/Download", json!({ "Content": "" })));
+        let error = run(api.download_certificate(7, CertificateFormat::Pem)).unwrap_err();
+        assert!(matches!(error, ApiError::Malformed { .. }), "{error:?}");
     }
 }

@@ -19,6 +19,8 @@ use crate::domain::collection::CollectionId;
 use crate::domain::command_version::CommandVersion;
 use crate::domain::credentials::BasicCredentials;
 
+/// Keyfactor's own liveness and version probe.
+const STATUS_PATH: &str = "Status/Endpoints";
 const PRODUCT_VERSION_HEADER: &str = "x-keyfactor-product-version";
 
 /// Whether the user can currently talk to Keyfactor; the layout shows one global banner when not.
@@ -173,7 +175,7 @@ impl HttpClient {
         credentials: Option<&BasicCredentials>,
     ) -> Result<CommandVersion, ApiError> {
         let answer = self
-            .send(credentials, Method::GET, "Status/Endpoints", &[], None)
+            .send(credentials, Request::get(STATUS_PATH, &[]))
             .await?;
         self.interpret(decode_json::<serde_json::Value>(
             &answer.as_http(),
@@ -209,9 +211,7 @@ impl HttpClient {
     /// After the user signed in again in another tab: one cheap authenticated request clears the expired
     /// state (through `interpret`) or confirms it.
     pub async fn recheck_session(&self) -> Result<(), ApiError> {
-        let answer = self
-            .send_as_user(Method::GET, "Status/Endpoints", &[], None)
-            .await?;
+        let answer = self.send_as_user(Request::get(STATUS_PATH, &[])).await?;
         self.interpret(decode_json::<serde_json::Value>(
             &answer.as_http(),
             self.auth,
@@ -220,34 +220,34 @@ impl HttpClient {
     }
 
     /// `send` with the signed-in user's credentials (none in proxy mode: the proxy's cookie identifies them).
-    async fn send_as_user(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        json_body: Option<String>,
-    ) -> Result<RawAnswer, ApiError> {
+    async fn send_as_user(&self, request: Request<'_>) -> Result<RawAnswer, ApiError> {
         let credentials = self.credentials.get_untracked();
         if self.auth == AuthMode::Basic && credentials.is_none() {
             // Signed out or rejected: nothing is sent until the user signs in again.
             return Err(ApiError::BadCredentials);
         }
-        self.send(credentials.as_ref(), method, path, query, json_body)
-            .await
+        self.send(credentials.as_ref(), request).await
     }
 
     /// The chokepoint: every request leaves the app here.
     async fn send(
         &self,
         credentials: Option<&BasicCredentials>,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        json_body: Option<String>,
+        request: Request<'_>,
     ) -> Result<RawAnswer, ApiError> {
+        let Request {
+            method,
+            path,
+            query,
+            headers,
+            body,
+        } = request;
         let url = format!("{}{}", self.api_base, path);
         let mut builder = RequestBuilder::new(&url)
-            .method(method)
+            .method(match method {
+                transport::Method::Get => Method::GET,
+                transport::Method::Post => Method::POST,
+            })
             .header("Accept", "application/json")
             // Lets SSO proxies (oauth2-proxy, mod_auth_openidc) answer 401 instead of redirecting to the IdP.
             .header("X-Requested-With", "XMLHttpRequest")
@@ -285,7 +285,10 @@ impl HttpClient {
             on_cleanup(move || cancel.abort());
         }
 
-        let request = match json_body {
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let request = match body {
             Some(body) => builder
                 .header("Content-Type", "application/json")
                 .body(body),
@@ -343,14 +346,7 @@ impl KeyfactorClient {
 
 impl Transport for HttpClient {
     async fn exchange(&self, request: Request<'_>, expect: Expect) -> Result<Value, ApiError> {
-        let method = match request.method {
-            transport::Method::Get => Method::GET,
-            transport::Method::Post => Method::POST,
-        };
-        let body = request.body.map(str::to_owned);
-        let answer = self
-            .send_as_user(method, request.path, request.query, body)
-            .await?;
+        let answer = self.send_as_user(request).await?;
         let http = answer.as_http();
         self.interpret(match expect {
             Expect::Json => decode_json(&http, self.auth),

@@ -35,8 +35,13 @@ pub enum ApiError {
     #[error("Keyfactor Command did not accept your user name or password.")]
     BadCredentials,
     /// 403: signed in, but a Keyfactor permission is missing; `message` names it when Keyfactor says.
-    #[error("You are not allowed to do this: {}", clean(.message))]
-    Forbidden { message: String },
+    #[error("You are not allowed to do this: {}{hint}", clean(.message))]
+    Forbidden {
+        message: String,
+        /// The portal's own advice after Keyfactor's words (a collection to name, what still works): never
+        /// cut short like quoted server text.
+        hint: String,
+    },
     /// 400/409/422…: Keyfactor refused the request, usually with `{"ErrorCode","Message"}`.
     #[error("Keyfactor Command rejected the request: {}{}", clean(.message), code_suffix(.code))]
     Rejected {
@@ -98,6 +103,28 @@ impl ApiError {
             Self::SessionExpired | Self::BadCredentials => true,
             Self::NotJson { .. } => auth == AuthMode::Proxy,
             _ => false,
+        }
+    }
+}
+
+impl ApiError {
+    /// A refusal with the portal's `advice` added after what Keyfactor said; other errors unchanged.
+    pub fn refused_with(self, advice: &str) -> Self {
+        match self {
+            Self::Forbidden { message, hint }
+                if hint.is_empty() && advice.starts_with(['.', ' ']) =>
+            {
+                // Keyfactor's sentence runs on into the advice.
+                Self::Forbidden {
+                    message: message.trim_end_matches('.').to_owned(),
+                    hint: advice.to_owned(),
+                }
+            }
+            Self::Forbidden { message, hint } => Self::Forbidden {
+                message,
+                hint: format!("{hint} {}", advice.trim_start()),
+            },
+            other => other,
         }
     }
 }
@@ -186,6 +213,7 @@ fn check_status(answer: &HttpAnswer, auth: AuthMode) -> Result<(), ApiError> {
             AuthMode::Basic => ApiError::BadCredentials,
         }),
         403 => Err(ApiError::Forbidden {
+            hint: String::new(),
             message: explain(answer).message.unwrap_or_else(|| {
                 "your Keyfactor Command role lacks the permission this needs. Ask your Keyfactor administrator."
                     .into()
@@ -370,7 +398,8 @@ mod tests {
         assert!(page.worth_retrying() && ApiError::SessionExpired.worth_retrying());
         assert!(!page.is_transient(), "never polled again by itself");
         assert!(!ApiError::Forbidden {
-            message: String::new()
+            message: String::new(),
+            hint: String::new(),
         }
         .worth_retrying());
     }
@@ -397,6 +426,7 @@ mod tests {
             ApiError::BadCredentials,
             ApiError::Forbidden {
                 message: String::new(),
+                hint: String::new(),
             },
             ApiError::Rejected {
                 status: 400,
@@ -443,6 +473,7 @@ mod tests {
             ApiError::BadCredentials,
             ApiError::Forbidden {
                 message: "x".into(),
+                hint: String::new(),
             },
             ApiError::Rejected {
                 status: 400,
@@ -473,5 +504,23 @@ mod tests {
             detail: "TypeError:\nFailed to fetch".into(),
         };
         assert_eq!(error.to_string(), "Could not reach Keyfactor Command (TypeError: Failed to fetch). Check your network connection.");
+    }
+
+    #[test]
+    fn the_portals_advice_follows_keyfactors_refusal_in_full() {
+        let refusal = ApiError::Forbidden {
+            message: format!("{}.", "x".repeat(400)),
+            hint: String::new(),
+        }
+        .refused_with(" (asked within certificate collection 3).")
+        .refused_with("The certificate can still be downloaded.");
+        let shown = refusal.to_string();
+        assert!(shown.ends_with(
+            "… (asked within certificate collection 3). The certificate can still be downloaded."
+        ), "{shown}");
+        assert_eq!(
+            ApiError::Timeout { after_ms: 1 }.refused_with("advice"),
+            ApiError::Timeout { after_ms: 1 }
+        );
     }
 }

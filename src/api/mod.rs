@@ -3,6 +3,10 @@
 pub mod error;
 pub mod transport;
 
+/// A transport for native tests: scripted answers, every request recorded.
+#[cfg(test)]
+pub mod scripted;
+
 pub mod agents;
 pub mod authorities;
 pub mod certificates;

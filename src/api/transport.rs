@@ -1,6 +1,6 @@
 //! The seam between Keyfactor's endpoints and the network. Every endpoint (`api/certificates.rs`, …) and every
 //! multi-request sequence (`crate::flows`) is written once against [`Transport`]; the browser's fetch client
-//! (`api/client.rs`) implements it, and native tests script it (`crate::flows::scripted`).
+//! (`api/client.rs`) implements it, and native tests script it (`crate::api::scripted`).
 
 use std::ops::Deref;
 
@@ -25,8 +25,22 @@ pub struct Request<'a> {
     pub method: Method,
     pub path: &'a str,
     pub query: &'a [(String, String)],
+    /// Beyond the headers every request carries, e.g. `x-certificateformat`.
+    pub headers: &'a [(&'static str, &'a str)],
     /// The JSON body of a POST.
     pub body: Option<&'a str>,
+}
+
+impl<'a> Request<'a> {
+    pub fn get(path: &'a str, query: &'a [(String, String)]) -> Self {
+        Self {
+            method: Method::Get,
+            path,
+            query,
+            headers: &[],
+            body: None,
+        }
+    }
 }
 
 /// What a successful answer carries.
@@ -72,13 +86,11 @@ impl<T: Transport> Keyfactor<T> {
         path: &str,
         query: &[(String, String)],
     ) -> Result<R, ApiError> {
-        let request = Request {
-            method: Method::Get,
-            path,
-            query,
-            body: None,
-        };
-        decode_value(self.0.exchange(request, Expect::Json).await?)
+        decode_value(
+            self.0
+                .exchange(Request::get(path, query), Expect::Json)
+                .await?,
+        )
     }
 
     /// A POST with `body` as JSON; `Expect::NoContent` (with `R = ()`) for Command's 204 answers.
@@ -89,11 +101,24 @@ impl<T: Transport> Keyfactor<T> {
         body: &B,
         expect: Expect,
     ) -> Result<R, ApiError> {
+        self.post_with_headers(path, query, &[], body, expect).await
+    }
+
+    /// The same, with headers of its own.
+    pub async fn post_with_headers<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(&'static str, &str)],
+        body: &B,
+        expect: Expect,
+    ) -> Result<R, ApiError> {
         let body = encode(body)?;
         let request = Request {
             method: Method::Post,
             path,
             query,
+            headers,
             body: Some(&body),
         };
         decode_value(self.0.exchange(request, expect).await?)
@@ -126,16 +151,7 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         result: Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        result.map_err(|error| match error {
-            ApiError::Forbidden { message } => ApiError::Forbidden {
-                message: format!(
-                    "{}{}",
-                    message.trim_end_matches('.'),
-                    refusal_hint(self.0.collection_id())
-                ),
-            },
-            other => other,
-        })
+        result.map_err(|error| error.refused_with(&refusal_hint(self.0.collection_id())))
     }
 }
 

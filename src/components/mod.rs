@@ -2,6 +2,7 @@
 
 pub mod api_error;
 pub mod basic_sign_in;
+pub mod certificate_download;
 pub mod collection_notice;
 pub mod data_table;
 pub mod enrollment_pickers;

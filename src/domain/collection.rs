@@ -70,11 +70,11 @@ pub fn from_url_search(search: &str) -> Option<Result<CollectionId, CollectionId
 /// What a 403 on a collection-scoped operation adds, so the user knows whether a collection could help.
 pub fn refusal_hint(collection: Option<CollectionId>) -> String {
     match collection {
-        Some(collection) => format!(" (asked within certificate collection {collection})"),
+        Some(collection) => format!(" (asked within certificate collection {collection})."),
         None => format!(
             ". If your Keyfactor permissions are granted for a certificate collection, open the portal with that \
              collection's link (ending in ?{URL_PARAMETER}=<its number>) or ask the portal's operator to set it \
-             in config.json"
+             in config.json."
         ),
     }
 }
@@ -127,6 +127,6 @@ mod tests {
     fn a_refusal_says_whether_a_collection_was_used() {
         assert!(refusal_hint(None).contains("?collection=<its number>"));
         let within = refusal_hint(Some(CollectionId::new(7).unwrap()));
-        assert_eq!(within, " (asked within certificate collection 7)");
+        assert_eq!(within, " (asked within certificate collection 7).");
     }
 }

@@ -47,6 +47,8 @@ pub mod query;
 pub mod reenrollment;
 /// The renewal flow: plan, requests, locations, deep link, redacted API-call text.
 pub mod renewal;
+/// Certificate files: download formats, file names, the PFX and its password.
+pub mod retrieval;
 /// A redacting, zero-on-drop string for passwords.
 pub mod secret;
 /// A request that changes something, sent once even when its answer is lost.

@@ -53,7 +53,7 @@ impl Drop for SecretString {
 
 /// Overwrites the whole allocation, including spare capacity that may still hold
 /// an older, longer secret.
-fn overwrite_with_zeros(bytes: &mut Vec<u8>) {
+pub(super) fn overwrite_with_zeros(bytes: &mut Vec<u8>) {
     let capacity = bytes.capacity();
     bytes.clear();
     bytes.resize(capacity, 0);

@@ -46,8 +46,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::api::scripted::{keyfactor, run, Scripted};
     use crate::domain::bulk::RowRenewal;
-    use crate::flows::scripted::{keyfactor, run, Scripted};
 
     const VERSION: CommandVersion = CommandVersion {
         major: 10,
@@ -138,6 +138,7 @@ mod tests {
                     &available(1),
                     Err(ApiError::Forbidden {
                         message: "Forbidden.".into(),
+                        hint: String::new(),
                     }),
                 )
                 .ok("GET", &available(2), offers(ONE_CLICK)),

@@ -65,12 +65,12 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::api::scripted::{keyfactor, queued_job, run, Scripted};
     use crate::domain::command_version::CommandVersion;
     use crate::domain::job_category::JobCategory;
     use crate::domain::job_tracking::JobPhase;
     use crate::domain::polling::PollSchedule;
     use crate::domain::Guid;
-    use crate::flows::scripted::{keyfactor, queued_job, run, Scripted};
 
     const MACHINE: &str = "web01.eu.keyexample.com";
     const PATH: &str = "/etc/nginx/tls/web01.pem";

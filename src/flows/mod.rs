@@ -1,6 +1,6 @@
 //! The sequences of requests behind each step of a flow, each written once: look up, decide, call, interpret.
 //! They are generic over [`crate::api::transport::Transport`], so the browser runs them over fetch and the
-//! native tests here run them over a scripted transport ([`scripted`]) that records what was sent. Views
+//! native tests here run them over a scripted transport (`api::scripted`) that records what was sent. Views
 //! call these and keep only the result; the decisions are `crate::domain`'s.
 
 /// Reading what a bulk renewal's plan needs that the list has not read yet.
@@ -11,5 +11,3 @@ pub mod jobs;
 pub mod reenrollment;
 /// Reading what a renewal needs, and renewing once, even after a lost answer.
 pub mod renewal;
-#[cfg(test)]
-pub mod scripted;

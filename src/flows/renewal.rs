@@ -134,8 +134,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::api::scripted::{keyfactor, run, Scripted};
     use crate::domain::collection::CollectionId;
-    use crate::flows::scripted::{keyfactor, run, Scripted};
 
     const STORE: &str = "5a2f0e6b-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
     const AGENT: &str = "0b8e1f2a-3c4d-4e5f-9a0b-1c2d3e4f5a6b";
@@ -230,6 +230,7 @@ mod tests {
                     &format!("CertificateStores/{STORE}"),
                     Err(ApiError::Forbidden {
                         message: "no store read".into(),
+                        hint: String::new(),
                     }),
                 ),
         );
@@ -268,6 +269,7 @@ mod tests {
                     "Certificates/1",
                     Err(ApiError::Forbidden {
                         message: "Forbidden.".into(),
+                        hint: String::new(),
                     }),
                 ),
         );
@@ -276,10 +278,8 @@ mod tests {
             .sent()
             .iter()
             .all(|sent| sent.param("collectionId") == Some("3")));
-        let ApiError::Forbidden { message } = error else {
-            panic!("{error:?}")
-        };
-        assert!(message.contains("collection 3"), "{message}");
+        assert!(matches!(error, ApiError::Forbidden { .. }), "{error:?}");
+        assert!(error.to_string().contains("collection 3"), "{error}");
     }
 
     fn original() -> Certificate {

@@ -124,7 +124,7 @@ async fn an_api_error_offers_try_again_only_where_asking_again_can_help() {
     let _notices = mount_to(host.clone(), move || {
         view! {
             <div id="server"><ApiErrorNotice error=ApiError::Timeout { after_ms: 15_000 } retry /></div>
-            <div id="refused"><ApiErrorNotice error=ApiError::Forbidden { message: "Missing permission.".into() } retry /></div>
+            <div id="refused"><ApiErrorNotice error=ApiError::Forbidden { message: "Missing permission.".into(), hint: String::new() } retry /></div>
         }
     });
     settle().await;

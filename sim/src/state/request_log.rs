@@ -8,11 +8,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Headers whose presence and value matter to the contract.
-const RECORDED_HEADERS: [&str; 4] = [
+const RECORDED_HEADERS: [&str; 5] = [
     "x-keyfactor-requested-with",
     "x-keyfactor-api-version",
     "content-type",
     "accept",
+    // The file format of `POST /Certificates/Download` and `/Recover`.
+    "x-certificateformat",
 ];
 
 #[derive(Clone, Debug, Serialize)]

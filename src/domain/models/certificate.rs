@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::common::{null_as_default, wire_enum, wire_time};
-use crate::domain::Guid;
+use crate::domain::{Guid, SecretString};
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -39,6 +39,9 @@ pub struct Certificate {
     /// Only filled when the query asked for `includeHasPrivateKey`.
     #[serde(default, deserialize_with = "null_as_default")]
     pub has_private_key: bool,
+    /// Command holds the private key and may hand it out (`POST /Certificates/Recover`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub key_recoverable: bool,
     #[serde(default, deserialize_with = "null_as_default")]
     pub subject_alt_name_elements: Vec<SubjectAltName>,
     /// Only filled when the query asked for `includeLocations`.
@@ -101,4 +104,38 @@ pub struct LocationCount {
     pub store_type: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub count: i32,
+}
+
+/// Body of `POST /Certificates/Download` (`CertificateDownloadRequest`); the format travels in the
+/// `x-certificateformat` header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DownloadRequest {
+    #[serde(rename = "CertID")]
+    pub cert_id: i32,
+    pub include_chain: bool,
+}
+
+/// `CertificateDownloadResponse`: the file, base64-encoded.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DownloadResponse {
+    pub content: String,
+}
+
+/// Body of `POST /Certificates/Recover` (`CertificateRecoveryRequest`): the password protects the PFX.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecoveryRequest {
+    pub password: SecretString,
+    #[serde(rename = "CertID")]
+    pub cert_id: i32,
+    pub include_chain: bool,
+}
+
+/// `RecoveryResponse`: the PFX, base64-encoded, wiped with the answer.
+#[derive(Debug, Deserialize)]
+pub struct RecoveryResponse {
+    #[serde(rename = "PFX")]
+    pub pfx: SecretString,
 }

@@ -18,7 +18,10 @@ mod store;
 pub use authority::{
     CertificateAuthority, EnrollmentPattern, EnrollmentPatternTemplate, EnrollmentTypes, Template,
 };
-pub use certificate::{CertState, Certificate, CertificateLocation, LocationCount, SubjectAltName};
+pub use certificate::{
+    CertState, Certificate, CertificateLocation, DownloadRequest, DownloadResponse, LocationCount,
+    RecoveryRequest, RecoveryResponse, SubjectAltName,
+};
 pub(crate) use common::wire_time;
 pub use common::{FailedOperation, KeyfactorErrorBody, UnknownValue};
 pub use enrollment::{

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::submit::RenewForm;
 use crate::api::error::ApiError;
+use crate::components::certificate_download::CertificateDownload;
 use crate::components::data_table::DataTable;
 use crate::domain::display;
 use crate::domain::renewal::{days_left, InstalledLocation, RenewalPlan};
@@ -35,6 +36,8 @@ pub(super) fn PlanSection(data: PlanData, start_over: Callback<()>) -> impl Into
         </dl>
         <p class=if renewable { "notice" } else { "notice notice-error" } id="renewal-plan">{plan_text}</p>
         <Locations locations=data.locations.clone() agents_problem=data.agents_problem.clone() />
+        <CertificateDownload certificate_id=certificate.id name=display::certificate_name(certificate)
+            recoverable=certificate.key_recoverable />
         {renewable.then(|| view! { <RenewForm data=data.clone() start_over /> })}
         {(!renewable).then(|| view! {
             <button type="button" class="secondary" on:click=move |_| start_over.run(())>"Find another certificate"</button>

@@ -4,7 +4,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::install::Install;
+use crate::components::certificate_download::CertificateDownload;
 use crate::components::secret_value::SecretValue;
+use crate::domain::display;
 use crate::domain::models::{Disposition, RenewalResponse};
 use crate::domain::renewal::disposition_advice;
 use crate::domain::SecretString;
@@ -56,7 +58,13 @@ pub(super) fn RenewalResult(
                 <SecretValue id="pfx-password" label="PFX password" secret=password />
             })}
             {match (issued, new_id) {
-                (true, Some(new_id)) if has_password => view! { <Install data new_id password /> }.into_any(),
+                (true, Some(new_id)) => {
+                    let name = display::certificate_name(&data.certificate);
+                    view! {
+                        <CertificateDownload certificate_id=new_id name recoverable=has_password password />
+                        {has_password.then(|| view! { <Install data new_id password /> })}
+                    }.into_any()
+                }
                 _ => ().into_any(),
             }}
             <button type="button" class="secondary" on:click=move |_| renew_another.run(())>"Renew another certificate"</button>

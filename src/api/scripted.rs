@@ -19,6 +19,7 @@ pub struct Sent {
     pub method: &'static str,
     pub path: String,
     pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
     pub body: Option<Value>,
 }
 
@@ -92,6 +93,11 @@ impl Transport for Scripted {
             method,
             path: request.path.to_owned(),
             query: request.query.to_vec(),
+            headers: request
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             body: request
                 .body
                 .map(|body| serde_json::from_str(body).expect("requests are JSON")),
