@@ -26,7 +26,7 @@ test('after a renewal: the new certificate with its chain as PEM, and its PFX wi
   await page.getByRole('button', { name: 'Renew certificate' }).click();
   await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
   const newId = (await sim.requests()).find((r) => r.path === '/KeyfactorAPI/Enrollment/Renew').response.KeyfactorId;
-  const files = page.getByRole('region', { name: 'Get the certificate as a file' }).last();
+  const files = page.getByRole('region', { name: 'Get the new certificate as a file' });
 
   const pem = await download(page, files.getByRole('button', { name: 'Download certificate' }));
   expect(pem.name).toBe(`web01.eu.keyexample.com-${newId}.pem`);

@@ -17,6 +17,8 @@ use crate::hooks::use_view_tasks::use_view_tasks;
 /// `password`: the renewal's generated password, when this is the certificate it just issued.
 #[component]
 pub fn CertificateDownload(
+    /// Names the section: the plan's and the renewal result's are on one page.
+    heading: &'static str,
     certificate_id: i32,
     #[prop(into)] name: String,
     /// Command holds the key: offer the PFX.
@@ -46,7 +48,7 @@ pub fn CertificateDownload(
         .to_vec();
     view! {
         <section class="certificate-download" aria-labelledby=format!("download-{certificate_id}")>
-            <h3 id=format!("download-{certificate_id}")>"Get the certificate as a file"</h3>
+            <h3 id=format!("download-{certificate_id}")>{heading}</h3>
             <SelectField id=format!("download-format-{certificate_id}") label="Format" value=format
                 options=options error=Signal::stored(None::<String>) placeholder="Choose…" />
             <button type="button" class="secondary" disabled=move || busy.get() on:click=download>"Download certificate"</button>

@@ -36,7 +36,7 @@ pub(super) fn PlanSection(data: PlanData, start_over: Callback<()>) -> impl Into
         </dl>
         <p class=if renewable { "notice" } else { "notice notice-error" } id="renewal-plan">{plan_text}</p>
         <Locations locations=data.locations.clone() agents_problem=data.agents_problem.clone() />
-        <CertificateDownload certificate_id=certificate.id name=display::certificate_name(certificate)
+        <CertificateDownload heading="Get the certificate as a file" certificate_id=certificate.id name=display::certificate_name(certificate)
             recoverable=certificate.key_recoverable />
         {renewable.then(|| view! { <RenewForm data=data.clone() start_over /> })}
         {(!renewable).then(|| view! {

@@ -61,7 +61,7 @@ pub(super) fn RenewalResult(
                 (true, Some(new_id)) => {
                     let name = display::certificate_name(&data.certificate);
                     view! {
-                        <CertificateDownload certificate_id=new_id name recoverable=has_password password />
+                        <CertificateDownload heading="Get the new certificate as a file" certificate_id=new_id name recoverable=has_password password />
                         {has_password.then(|| view! { <Install data new_id password /> })}
                     }.into_any()
                 }
