@@ -337,7 +337,7 @@ map "$request_method $certportal_api_path" $certportal_api_allowed {
         }
         for (method, path) in [
             ("POST", "/Certificates/Revoke"),
-            ("POST", "/Certificates/Recover"),
+            ("POST", "/Certificates/Import"),
             ("GET", "/Security/Roles"),
             ("DELETE", "/Certificates/12"),
             ("GET", "/Certificates/12/History"),

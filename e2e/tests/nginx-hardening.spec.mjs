@@ -49,7 +49,7 @@ test('calls outside the allow-list get 403 from nginx and never reach Command; t
   const refused = [
     ['POST', `${API}/Certificates/Revoke`, { CertificateIds: [1], Reason: 0, Comment: 'e2e', EffectiveDate: '2026-01-01T00:00:00Z' }],
     ['GET', `${API}/Security/Roles`],
-    ['POST', `${API}/Certificates/Recover`, { CertId: 1, Password: 'e2e-not-a-secret' }],
+    ['POST', `${API}/Certificates/Import`, { Certificate: 'MIIB', Password: 'e2e-not-a-secret' }],
     ['DELETE', `${API}/Certificates/1`],
     ['GET', `${API}/Certificates/1/History`],
     // Other spellings and shapes of allowed operations are refused, not passed on.

@@ -1,15 +1,18 @@
-//! A labelled text input whose hint and error are linked to it for screen readers.
+//! Labelled text inputs and selects whose hint and error are linked to them for screen readers.
 
+use leptos::attr::Attribute;
 use leptos::prelude::*;
 
-/// A control's `aria-describedby`: its hint (`{id}-hint`) and its error (`{id}-error`) only while there is one.
-fn described_by(
-    id: &str,
+/// What every control of a field carries: its id, whether it is required, and its ARIA state, with an
+/// `aria-describedby` that names its hint (`{id}-hint`) and its error (`{id}-error`) only while there is one.
+fn control_attributes(
+    id: String,
+    required: bool,
     has_hint: bool,
     error: Signal<Option<String>>,
-) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+) -> impl Attribute {
     let (hint, err) = (format!("{id}-hint"), format!("{id}-error"));
-    move || {
+    let described_by = move || {
         let ids: Vec<&str> = [
             has_hint.then_some(hint.as_str()),
             error.with(Option::is_some).then_some(err.as_str()),
@@ -18,6 +21,15 @@ fn described_by(
         .flatten()
         .collect();
         (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    view! {
+        <{..}
+            id=id
+            required=required
+            aria-required=required.then_some("true")
+            aria-invalid=move || error.with(Option::is_some).then_some("true")
+            aria-describedby=described_by
+        />
     }
 }
 
@@ -58,18 +70,14 @@ pub fn TextField(
     #[prop(optional, into)]
     on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
-    let described_by = described_by(&id, hint.is_some(), error);
+    let attributes = control_attributes(id.clone(), required, hint.is_some(), error);
     view! {
-        <FieldFrame id=id.clone() label required hint error>
+        <FieldFrame id label required hint error>
             <input
-                id=id
+                {..attributes}
                 type=input_type
                 autocomplete=autocomplete
                 spellcheck="false"
-                required=required
-                aria-required=required.then_some("true")
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:input:target=move |ev| value.set(ev.target().value())
                 on:blur=move |_| {
@@ -102,15 +110,11 @@ pub fn SelectField(
     #[prop(into, default = "Choose…".to_owned())] placeholder: String,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let described_by = described_by(&id, hint.is_some(), error);
+    let attributes = control_attributes(id.clone(), required, hint.is_some(), error);
     view! {
-        <FieldFrame id=id.clone() label required hint error>
+        <FieldFrame id label required hint error>
             <select
-                id=id
-                required=required
-                aria-required=required.then_some("true")
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=described_by
+                {..attributes}
                 prop:value=move || value.get()
                 on:change:target=move |ev| value.set(ev.target().value())
             >
