@@ -340,7 +340,7 @@ map "$request_method $certportal_api_path" $certportal_api_allowed {
             ("POST", "/Certificates/Import"),
             ("GET", "/Security/Roles"),
             ("DELETE", "/Certificates/12"),
-            ("GET", "/Certificates/12/History"),
+            ("GET", "/Certificates/12/Security"),
             ("GET", "/certificates/12"),
             ("GET", "/Status/Endpoints/"),
             ("HEAD", "/Status/Endpoints"),

@@ -7,6 +7,7 @@ import { test, expect, signIn, appReady, expectNoAxeViolations, fastPolling } fr
 const COLLECTION_AWARE = [
   ['GET', /^\/KeyfactorAPI\/Certificates$/],
   ['GET', /^\/KeyfactorAPI\/Certificates\/\d+$/],
+  ['GET', /^\/KeyfactorAPI\/Certificates\/\d+\/History$/],
   ['GET', /^\/KeyfactorAPI\/Enrollment\/AvailableRenewal\/(Id|Thumbprint)\/[^/]+$/],
   ['POST', /^\/KeyfactorAPI\/Enrollment\/Renew$/],
 ];

@@ -1,6 +1,7 @@
 // "Expiring soon": the list pages through GET /Certificates until a short page, follows the
 // help-desk link's window and filter, reads the renewal type for the shown rows only, and opens the
 // renewal flow for a row.
+import { readFile } from 'node:fs/promises';
 import { test, expect, appReady, expectNoAxeViolations } from './fixtures.mjs';
 import { ANON_V10 } from '../playwright.config.mjs';
 
@@ -71,4 +72,52 @@ test('the filter form rewrites the address, and a bad link window is explained',
   await page.getByRole('button', { name: 'Show certificates' }).click();
   await expect(page.locator('#expiring-until-error')).toContainText('Choose a date from today on.');
   await expect(page).toHaveURL(/days=7/);
+});
+
+/** A small RFC 5545 reader: CRLF lines of at most 75 octets, unfolded, split into events of name → value. */
+function readCalendar(text) {
+  expect(text.endsWith('\r\n')).toBe(true);
+  const physical = text.slice(0, -2).split('\r\n');
+  for (const line of physical) expect(Buffer.byteLength(line), line).toBeLessThanOrEqual(75);
+  expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  const lines = text.replace(/\r\n /g, '').split('\r\n').filter(Boolean);
+  expect(lines[0]).toBe('BEGIN:VCALENDAR');
+  expect(lines.at(-1)).toBe('END:VCALENDAR');
+  expect(lines).toContain('VERSION:2.0');
+  const events = [];
+  let event = null;
+  let inAlarm = false;
+  for (const line of lines) {
+    if (line === 'BEGIN:VEVENT') event = {};
+    else if (line === 'END:VEVENT') events.push(event);
+    else if (line === 'BEGIN:VALARM') inAlarm = true;
+    else if (line === 'END:VALARM') { inAlarm = false; event.alarm = true; }
+    else if (event && !inAlarm) event[line.slice(0, line.search(/[:;]/))] = line.slice(line.indexOf(':') + 1);
+  }
+  return events;
+}
+
+test('the shown rows go to a calendar: one all-day event each, linking back to its renewal page', async ({ page, sim }) => {
+  await sim.seedExpiring(30);
+  await page.goto('/expiring?days=90&q=.expiring.');
+  await appReady(page);
+  const table = page.getByRole('table', { name: /certificates expiring in the next 90 days/ });
+  await expect(table.locator('tbody tr')).toHaveCount(25);
+  const button = page.getByRole('button', { name: 'Add the 25 shown expiry dates to a calendar (.ics)' });
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(file.suggestedFilename()).toBe('certificate-expiry.ics');
+  const events = readCalendar((await readFile(await file.path())).toString('utf8'));
+  expect(events).toHaveLength(25);
+  expect(new Set(events.map((e) => e.UID)).size).toBe(25);
+  const names = await table.locator('tbody tr th').allTextContents();
+  for (const [i, event] of events.entries()) {
+    expect(event.DTSTART).toMatch(/^\d{8}$/);
+    expect(event.alarm).toBe(true);
+    expect(event.URL).toMatch(new RegExp(`^${ANON_V10}/renew\\?id=\\d+$`));
+    expect(event.SUMMARY).toBe(`Certificate ${names[i].trim()} expires`);
+  }
+  await expect(page.getByRole('status').filter({ hasText: 'certificate-expiry.ics with 25 expiry dates' })).toBeVisible();
+  // The link opens that certificate's renewal.
+  await page.goto(events[0].URL);
+  await expect(page.locator('#renewal-plan')).toBeVisible();
 });

@@ -51,7 +51,7 @@ test('calls outside the allow-list get 403 from nginx and never reach Command; t
     ['GET', `${API}/Security/Roles`],
     ['POST', `${API}/Certificates/Import`, { Certificate: 'MIIB', Password: 'e2e-not-a-secret' }],
     ['DELETE', `${API}/Certificates/1`],
-    ['GET', `${API}/Certificates/1/History`],
+    ['GET', `${API}/Certificates/1/Security`],
     // Other spellings and shapes of allowed operations are refused, not passed on.
     ['GET', `${API}/certificates/1`],
     ['GET', `${API}/Status/Endpoints/`],

@@ -391,3 +391,24 @@ test('an application owner is stopped clearly at what she may not do, and keeps 
   // After the error too, the password is only on the page.
   await expectSecretNowhere(page, consoleLines, await revealPassword(page));
 });
+
+test("the plan shows the certificate's history, newest first, and a renewal is in it the next time", async ({ page, sim }) => {
+  await signIn(page, '/renew?id=1', 'helpdesk');
+  await appReady(page);
+  const history = page.getByRole('table', { name: "The certificate's history, newest first" });
+  await expect(history.locator('tbody tr').last()).toContainText('Issued');
+  const before = await history.locator('tbody tr').count();
+  await expectNoAxeViolations(page, 'plan with history');
+
+  await (await renewButton(page)).click();
+  await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
+  const newId = (await sim.requests()).find((r) => r.path === RENEW).response.KeyfactorId;
+  await page.getByRole('button', { name: 'Renew another certificate' }).click();
+  await page.getByRole('textbox', { name: /^Certificate ID/ }).fill('1');
+  await page.getByRole('button', { name: 'Find certificate' }).click();
+  await expect(history.locator('tbody tr')).toHaveCount(before + 1);
+  await expect(history.locator('tbody tr').first()).toContainText(`Renewed as certificate ${newId}`);
+  const reads = (await sim.requests()).filter((r) => r.path === '/KeyfactorAPI/Certificates/1/History');
+  expect(reads).toHaveLength(2);
+  expect(new URLSearchParams(reads[0].query).get('SortField')).toBe('OperationStart');
+});

@@ -4,7 +4,8 @@
 use super::error::ApiError;
 use super::transport::{Expect, Keyfactor, Transport};
 use crate::domain::models::{
-    Certificate, DownloadRequest, DownloadResponse, RecoveryRequest, RecoveryResponse,
+    Certificate, CertificateOperation, DownloadRequest, DownloadResponse, RecoveryRequest,
+    RecoveryResponse,
 };
 use crate::domain::query::{ListEndpoint, ListQuery};
 use crate::domain::retrieval::{
@@ -12,6 +13,8 @@ use crate::domain::retrieval::{
 };
 use crate::domain::SecretString;
 
+/// How much of a certificate's history the plan shows.
+const HISTORY_ROWS: u32 = 20;
 /// Rows per request when a whole list is read.
 const PAGE_SIZE: u32 = 25;
 /// A server that ignored `PageReturned` would otherwise be read forever.
@@ -66,6 +69,27 @@ impl<T: Transport> Keyfactor<T> {
         let answer = self
             .get_page(ListEndpoint::Certificates, query, &params)
             .await;
+        self.explain_collection_refusal(answer)
+    }
+
+    /// `GET /Certificates/{id}/History`: what happened to the certificate, newest first, the latest rows only.
+    pub async fn certificate_history(
+        &self,
+        id: i32,
+    ) -> Result<Vec<CertificateOperation>, ApiError> {
+        let version = self.0.command_version().await?;
+        let query = ListQuery {
+            limit: HISTORY_ROWS,
+            sort_field: Some("OperationStart".into()),
+            sort_ascending: false,
+            ..ListQuery::default()
+        };
+        let mut params = query.to_params(ListEndpoint::CertificateHistory, version);
+        params.extend(self.collection_query());
+        let path = ListEndpoint::CertificateHistory
+            .path()
+            .replace("{id}", &id.to_string());
+        let answer = self.get_json(&path, &params).await;
         self.explain_collection_refusal(answer)
     }
 

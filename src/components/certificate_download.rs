@@ -3,16 +3,15 @@
 //! PFX's bytes are wiped once handed over, and its password is the renewal's or one typed here, kept in this
 //! view only.
 
-use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::{SelectField, SelectOption, TextField};
 use crate::domain::retrieval::{file_name, parse_pfx_password, CertificateFormat, PFX_MEDIA_TYPE};
 use crate::domain::SecretString;
-use crate::hooks::use_view_tasks::use_view_tasks;
+use crate::hooks::save_file::save_file;
+use crate::hooks::use_view_tasks::{use_view_tasks, ViewTasks};
+use leptos::prelude::*;
 
 /// `password`: the renewal's generated password, when this is the certificate it just issued.
 #[component]
@@ -30,6 +29,8 @@ pub fn CertificateDownload(
     let failure = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let fetch = Fetcher {
+        client: expect_context::<KeyfactorClient>(),
+        tasks: use_view_tasks(),
         certificate_id,
         name: name.clone(),
         status,
@@ -97,6 +98,8 @@ fn PfxDownload(fetch: Fetcher, password: Option<RwSignal<Option<SecretString>>>)
 /// Reads a file from Command and hands it to the browser, saying how it went.
 #[derive(Clone)]
 struct Fetcher {
+    client: KeyfactorClient,
+    tasks: ViewTasks,
     certificate_id: i32,
     name: String,
     status: RwSignal<String>,
@@ -142,9 +145,10 @@ impl Fetcher {
             let result = client
                 .download_certificate(fetch.certificate_id, format)
                 .await;
-            fetch.finish(
-                result.and_then(|bytes| save(&bytes, &file, format.media_type()).map(|()| file)),
-            );
+            fetch
+                .finish(result.and_then(|bytes| {
+                    save_file(&bytes, &file, format.media_type()).map(|()| file)
+                }));
         });
     }
 
@@ -152,38 +156,17 @@ impl Fetcher {
         if !self.start("PFX") {
             return;
         }
-        let (client, fetch) = (expect_context::<KeyfactorClient>(), self.clone());
-        use_view_tasks().spawn(async move {
+        let fetch = self.clone();
+        self.tasks.spawn(async move {
             let file = file_name(&fetch.name, fetch.certificate_id, "pfx");
-            let result = client.recover_pfx(fetch.certificate_id, password).await;
+            let result = fetch
+                .client
+                .recover_pfx(fetch.certificate_id, password)
+                .await;
             fetch.finish(
-                result.and_then(|pfx| save(pfx.expose(), &file, PFX_MEDIA_TYPE).map(|()| file)),
+                result
+                    .and_then(|pfx| save_file(pfx.expose(), &file, PFX_MEDIA_TYPE).map(|()| file)),
             );
         });
     }
-}
-
-/// Hands `bytes` to the browser as the download `name`, from memory: the object URL lives only for the
-/// click, and the copy made for it is zeroed once the Blob holds its own.
-fn save(bytes: &[u8], name: &str, media_type: &str) -> Result<(), ApiError> {
-    let failed = |_| ApiError::Network {
-        detail: "the browser refused to save the file".into(),
-    };
-    let array = js_sys::Uint8Array::from(bytes);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(
-        &js_sys::Array::of1(&array),
-        &options,
-    );
-    array.fill(0, 0, array.length());
-    let url = web_sys::Url::create_object_url_with_blob(&blob.map_err(failed)?).map_err(failed)?;
-    let anchor: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(failed)?
-        .unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url).map_err(failed)
 }

@@ -1,7 +1,8 @@
 //! A certificate collection as a context for the whole tab. Command can grant a role its certificate
 //! permissions per collection only; such a user is refused (403) unless each request names the collection
-//! with `collectionId`, which the specs allow on `GET /Certificates`, `GET /Certificates/{id}`,
-//! `GET /Enrollment/AvailableRenewal/…` and `POST /Enrollment/Renew`. The collection comes from
+//! with `collectionId`, which the specs allow on `GET /Certificates`, `GET /Certificates/{id}` and its
+//! `/History`, `GET /Enrollment/AvailableRenewal/…`, `POST /Enrollment/Renew` and `POST /Certificates/Download`
+//! and `/Recover`. The collection comes from
 //! `config.json` (`collection_id`) or from the link the user opened (`?collection=12`), which wins.
 
 use std::fmt;

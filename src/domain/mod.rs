@@ -9,6 +9,8 @@ pub mod action_log;
 pub mod alias;
 /// Bulk renewal: the plan and the run's state machine.
 pub mod bulk;
+/// Expiry dates as an iCalendar file.
+pub mod calendar;
 /// `host\logical-name` certificate authority references.
 pub mod certificate_authority;
 /// Keyfactor certificate ids (int32, at least 1).

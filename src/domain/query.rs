@@ -26,10 +26,12 @@ pub enum ListEndpoint {
     CertificateStores,
     /// `GET /EnrollmentPatterns` (v25 only, so never prefixed)
     EnrollmentPatterns,
+    /// `GET /Certificates/{id}/History`
+    CertificateHistory,
 }
 
 impl ListEndpoint {
-    /// The endpoint's path below the API base.
+    /// The endpoint's path below the API base (`{id}` stands for the certificate's id).
     pub fn path(self) -> &'static str {
         match self {
             Self::Certificates => "Certificates",
@@ -39,6 +41,7 @@ impl ListEndpoint {
             Self::CertificateStoreTypes => "CertificateStoreTypes",
             Self::CertificateStores => "CertificateStores",
             Self::EnrollmentPatterns => "EnrollmentPatterns",
+            Self::CertificateHistory => "Certificates/{id}/History",
         }
     }
 
@@ -51,6 +54,7 @@ impl ListEndpoint {
             }
             Self::CertificateStoreTypes => Some("cstquery"),
             Self::CertificateStores => Some("certificateStoreQuery"),
+            Self::CertificateHistory => Some("query"),
             Self::EnrollmentPatterns => None,
         }
     }

@@ -139,3 +139,16 @@ pub struct RecoveryResponse {
     #[serde(rename = "PFX")]
     pub pfx: SecretString,
 }
+
+/// One row of `GET /Certificates/{id}/History` (`CertificateOperation`): what happened to the certificate,
+/// when and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CertificateOperation {
+    pub id: i64,
+    #[serde(default, deserialize_with = "wire_time::deserialize_option")]
+    pub operation_start: Option<DateTime<Utc>>,
+    pub username: Option<String>,
+    pub comment: Option<String>,
+    pub action: Option<String>,
+}

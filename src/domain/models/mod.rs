@@ -19,8 +19,8 @@ pub use authority::{
     CertificateAuthority, EnrollmentPattern, EnrollmentPatternTemplate, EnrollmentTypes, Template,
 };
 pub use certificate::{
-    CertState, Certificate, CertificateLocation, DownloadRequest, DownloadResponse, LocationCount,
-    RecoveryRequest, RecoveryResponse, SubjectAltName,
+    CertState, Certificate, CertificateLocation, CertificateOperation, DownloadRequest,
+    DownloadResponse, LocationCount, RecoveryRequest, RecoveryResponse, SubjectAltName,
 };
 pub(crate) use common::wire_time;
 pub use common::{FailedOperation, KeyfactorErrorBody, UnknownValue};

@@ -9,6 +9,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
+use super::calendar::CalendarExport;
 use super::row::ExpiringRow;
 use super::selection::SelectionBar;
 use super::timeline::ExpiryTimeline;
@@ -66,6 +67,7 @@ pub(super) fn ExpiringList(
         <DataTable caption=format!("{total} certificates expiring {}, soonest first", filter.window.describe()) headers=&["Renew in bulk", "Common name", "Alternative names", "Issuer", "Expires", "Days left", "Stores", "Renewal", "Action"]>
             {rows}
         </DataTable>
+        <CalendarExport list shown />
         <Show when=move || { shown.get() < total }>
             <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n = (*n + SHOWN_AT_ONCE).min(total))>
                 {move || format!("Show more ({} of {total} shown)", shown.get())}

@@ -4,6 +4,7 @@
 //! renewal ([`bulk`]) takes. The view lives in the URL, so a help-desk link reproduces it.
 
 mod bulk;
+mod calendar;
 mod filter;
 mod list;
 mod page;

@@ -2,6 +2,7 @@
 //! see the result and put the new certificate where the old one is installed.
 
 mod copy_call;
+mod history;
 mod install;
 mod installation_jobs;
 mod lookup;

@@ -3,6 +3,7 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
+use super::history::CertificateHistory;
 use super::submit::RenewForm;
 use crate::api::error::ApiError;
 use crate::components::certificate_download::CertificateDownload;
@@ -38,6 +39,7 @@ pub(super) fn PlanSection(data: PlanData, start_over: Callback<()>) -> impl Into
         <Locations locations=data.locations.clone() agents_problem=data.agents_problem.clone() />
         <CertificateDownload heading="Get the certificate as a file" certificate_id=certificate.id name=display::certificate_name(certificate)
             recoverable=certificate.key_recoverable />
+        <CertificateHistory certificate_id=certificate.id />
         {renewable.then(|| view! { <RenewForm data=data.clone() start_over /> })}
         {(!renewable).then(|| view! {
             <button type="button" class="secondary" on:click=move |_| start_over.run(())>"Find another certificate"</button>
