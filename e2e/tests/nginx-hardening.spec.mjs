@@ -78,11 +78,13 @@ test('calls outside the allow-list get 403 from nginx and never reach Command; t
   expect((await sim.requests()).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /KeyfactorAPI/Status/Endpoints']);
 
   // deploy/'s log_format: who called what, as oauth2-proxy named them; refusals before sign-in name nobody.
-  const log = readFileSync(NGINX_ACCESS_LOG, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-  const statusCall = log.findLast((entry) => entry.uri === `${API}/Status/Endpoints` && entry.status === 200);
-  expect(statusCall).toMatchObject({ user: 'KEYEXAMPLE\\helpdesk', email: 'helpdesk@keyexample.com', method: 'GET', upstream_status: '200' });
-  const revoke = log.findLast((entry) => entry.uri === `${API}/Certificates/Revoke`);
-  expect(revoke).toMatchObject({ method: 'POST', status: 403, user: '', upstream_status: '' });
+  // nginx writes an entry as it finishes the request, which may be just after the client has the answer.
+  const lastEntry = (matches) => () => readFileSync(NGINX_ACCESS_LOG, 'utf8').trim().split('\n')
+    .map((line) => JSON.parse(line)).findLast(matches);
+  await expect.poll(lastEntry((entry) => entry.uri === `${API}/Status/Endpoints` && entry.status === 200))
+    .toMatchObject({ user: 'KEYEXAMPLE\\helpdesk', email: 'helpdesk@keyexample.com', method: 'GET', upstream_status: '200' });
+  await expect.poll(lastEntry((entry) => entry.uri === `${API}/Certificates/Revoke`))
+    .toMatchObject({ method: 'POST', status: 403, user: '', upstream_status: '' });
 });
 
 test('the portal shows the allow-list refusal as a Keyfactor refusal', async ({ page, problems }) => {
