@@ -8,7 +8,7 @@ mod process;
 mod tools;
 mod view_size;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use process::{run, TestTally};
@@ -63,8 +63,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout `cargo xtask` runs in. `cargo run` names it at run time; the path compiled in is only the
+/// fallback, because checkouts sharing one target directory (CI clones) can run a binary another one built.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
