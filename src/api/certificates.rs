@@ -77,19 +77,21 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         id: i32,
     ) -> Result<Vec<CertificateOperation>, ApiError> {
-        let version = self.0.command_version().await?;
         let query = ListQuery {
             limit: HISTORY_ROWS,
             sort_field: Some("OperationStart".into()),
             sort_ascending: false,
             ..ListQuery::default()
         };
-        let mut params = query.to_params(ListEndpoint::CertificateHistory, version);
-        params.extend(self.collection_query());
-        let path = ListEndpoint::CertificateHistory
-            .path()
-            .replace("{id}", &id.to_string());
-        let answer = self.get_json(&path, &params).await;
+        let path = format!("Certificates/{id}/History");
+        let answer = self
+            .get_page_at(
+                ListEndpoint::CertificateHistory,
+                &path,
+                &query,
+                &self.collection_query(),
+            )
+            .await;
         self.explain_collection_refusal(answer)
     }
 
@@ -222,6 +224,24 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("collection 3"), "{error}");
+    }
+
+    #[test]
+    fn the_history_is_read_newest_first_in_the_collection_spelled_for_the_version() {
+        let rows =
+            json!([{ "Id": 2, "OperationStart": "2026-11-28T10:00:00Z", "Action": "Renewed" }]);
+        let api = keyfactor(script().in_collection(CollectionId::new(3).unwrap()).ok(
+            "GET",
+            "Certificates/7/History",
+            rows,
+        ));
+        let history = run(api.certificate_history(7)).unwrap();
+        assert_eq!(history[0].action.as_deref(), Some("Renewed"));
+        let sent = &api.sent()[0];
+        assert_eq!(sent.param("query.sortField"), Some("OperationStart"));
+        assert_eq!(sent.param("query.sortAscending"), Some("1"), "newest first");
+        assert_eq!(sent.param("query.returnLimit"), Some("20"));
+        assert_eq!(sent.param("collectionId"), Some("3"));
     }
 
     #[test]

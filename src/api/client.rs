@@ -211,12 +211,9 @@ impl HttpClient {
     /// After the user signed in again in another tab: one cheap authenticated request clears the expired
     /// state (through `interpret`) or confirms it.
     pub async fn recheck_session(&self) -> Result<(), ApiError> {
-        let answer = self.send_as_user(Request::get(STATUS_PATH, &[])).await?;
-        self.interpret(decode_json::<serde_json::Value>(
-            &answer.as_http(),
-            self.auth,
-        ))
-        .map(drop)
+        self.exchange(Request::get(STATUS_PATH, &[]), Expect::Json)
+            .await
+            .map(drop)
     }
 
     /// `send` with the signed-in user's credentials (none in proxy mode: the proxy's cookie identifies them).

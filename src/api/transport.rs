@@ -131,10 +131,22 @@ impl<T: Transport> Keyfactor<T> {
         query: &ListQuery,
         extra: &[(String, String)],
     ) -> Result<Vec<R>, ApiError> {
+        self.get_page_at(endpoint, endpoint.path(), query, extra)
+            .await
+    }
+
+    /// The same, at `path` (for an endpoint whose path names an item, like a certificate's history).
+    pub(super) async fn get_page_at<R: DeserializeOwned>(
+        &self,
+        endpoint: ListEndpoint,
+        path: &str,
+        query: &ListQuery,
+        extra: &[(String, String)],
+    ) -> Result<Vec<R>, ApiError> {
         let version = self.0.command_version().await?;
         let mut params = query.to_params(endpoint, version);
         params.extend_from_slice(extra);
-        self.get_json(endpoint.path(), &params).await
+        self.get_json(path, &params).await
     }
 
     /// `collectionId=N` for the operations whose spec takes it, when a collection is in use.

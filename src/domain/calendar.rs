@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::display::certificate_name;
+use super::models::Certificate;
+
 /// The calendar file's media type and name.
 pub const CALENDAR_MEDIA_TYPE: &str = "text/calendar";
 pub const CALENDAR_FILE_NAME: &str = "certificate-expiry.ics";
@@ -13,17 +16,15 @@ const REMINDER: &str = "-P14D";
 /// RFC 5545 3.1: content lines are folded at 75 octets.
 const MAX_LINE_OCTETS: usize = 75;
 
-/// One certificate's event.
-pub struct ExpiryEvent<'a> {
-    pub certificate_id: i32,
-    pub name: &'a str,
-    pub not_after: DateTime<Utc>,
-    /// The absolute address of its renewal page.
-    pub renew_url: String,
-}
-
-/// The calendar: `domain` makes the events' UIDs unique to this portal, `now` stamps them.
-pub fn expiry_calendar(events: &[ExpiryEvent], domain: &str, now: DateTime<Utc>) -> String {
+/// The calendar of `certificates` and how many events it holds (one without an expiry date has none).
+/// `renew_page` is the absolute address a certificate's id completes to its renewal page; `domain` makes
+/// the events' UIDs unique to this portal; `now` stamps them.
+pub fn expiry_calendar(
+    certificates: &[Certificate],
+    renew_page: &str,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> (usize, String) {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -31,17 +32,17 @@ pub fn expiry_calendar(events: &[ExpiryEvent], domain: &str, now: DateTime<Utc>)
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
     ];
+    let mut count = 0;
     let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
-    for event in events {
-        let day = event.not_after.date_naive();
-        let summary = format!("Certificate {} expires", event.name);
+    for (certificate, not_after) in certificates.iter().filter_map(|c| Some((c, c.not_after?))) {
+        count += 1;
+        let id = certificate.id;
+        let renew_url = format!("{renew_page}{id}");
+        let day = not_after.date_naive();
+        let summary = format!("Certificate {} expires", certificate_name(certificate));
         lines.extend([
             "BEGIN:VEVENT".to_owned(),
-            format!(
-                "UID:certificate-{}-expiry@{}",
-                event.certificate_id,
-                escape(domain)
-            ),
+            format!("UID:certificate-{id}-expiry@{}", escape(domain)),
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d")),
             format!(
@@ -52,13 +53,11 @@ pub fn expiry_calendar(events: &[ExpiryEvent], domain: &str, now: DateTime<Utc>)
             format!(
                 "DESCRIPTION:{}",
                 escape(&format!(
-                    "Certificate ID {} expires {} UTC. Renew it before then: {}",
-                    event.certificate_id,
-                    event.not_after.format("%Y-%m-%d %H:%M"),
-                    event.renew_url
+                    "Certificate ID {id} expires {} UTC. Renew it before then: {renew_url}",
+                    not_after.format("%Y-%m-%d %H:%M"),
                 ))
             ),
-            format!("URL:{}", event.renew_url),
+            format!("URL:{renew_url}"),
             "BEGIN:VALARM".to_owned(),
             "ACTION:DISPLAY".to_owned(),
             format!("TRIGGER:{REMINDER}"),
@@ -68,7 +67,7 @@ pub fn expiry_calendar(events: &[ExpiryEvent], domain: &str, now: DateTime<Utc>)
         ]);
     }
     lines.push("END:VCALENDAR".to_owned());
-    lines.iter().map(|line| fold(line)).collect()
+    (count, lines.iter().map(|line| fold(line)).collect())
 }
 
 /// RFC 5545 3.3.11: TEXT escapes backslash, semicolon, comma and line breaks (names come from Keyfactor).
@@ -113,14 +112,14 @@ mod tests {
         text.parse().unwrap()
     }
 
-    fn event<'a>(id: i32, name: &'a str, not_after: &str) -> ExpiryEvent<'a> {
-        ExpiryEvent {
-            certificate_id: id,
-            name,
-            not_after: at(not_after),
-            renew_url: format!("https://portal.keyexample.com/renew?id={id}"),
-        }
+    fn certificate(id: i32, name: &str, not_after: Option<&str>) -> Certificate {
+        serde_json::from_value(
+            serde_json::json!({ "Id": id, "IssuedCN": name, "NotAfter": not_after }),
+        )
+        .unwrap()
     }
+
+    const RENEW_PAGE: &str = "https://portal.keyexample.com/renew?id=";
 
     /// The content lines with folding undone.
     fn unfolded(calendar: &str) -> Vec<String> {
@@ -133,13 +132,19 @@ mod tests {
     }
 
     #[test]
-    fn one_all_day_event_per_certificate_with_a_reminder_and_a_link() {
-        let events = [
-            event(7, "web01.keyexample.com", "2026-12-24T23:30:00Z"),
-            event(8, "api", "2027-01-02T00:00:00Z"),
+    fn one_all_day_event_per_certificate_with_an_expiry_date_a_reminder_and_a_link() {
+        let certificates = [
+            certificate(7, "web01.keyexample.com", Some("2026-12-24T23:30:00Z")),
+            certificate(9, "no-expiry", None),
+            certificate(8, "api", Some("2027-01-02T00:00:00Z")),
         ];
-        let calendar =
-            expiry_calendar(&events, "portal.keyexample.com", at("2026-11-28T10:15:00Z"));
+        let (count, calendar) = expiry_calendar(
+            &certificates,
+            RENEW_PAGE,
+            "portal.keyexample.com",
+            at("2026-11-28T10:15:00Z"),
+        );
+        assert_eq!(count, 2);
         let lines = unfolded(&calendar);
         assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
         assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
@@ -164,11 +169,9 @@ mod tests {
     #[test]
     fn text_from_keyfactor_is_escaped_and_long_lines_are_folded_whole_characters_at_a_time() {
         let name = "a,b;c\\d\ne ".to_owned() + &"é".repeat(60);
-        let calendar = expiry_calendar(
-            &[event(1, &name, "2026-12-01T00:00:00Z")],
-            "x",
-            at("2026-11-28T00:00:00Z"),
-        );
+        let certificates = [certificate(1, &name, Some("2026-12-01T00:00:00Z"))];
+        let (_, calendar) =
+            expiry_calendar(&certificates, RENEW_PAGE, "x", at("2026-11-28T00:00:00Z"));
         assert!(calendar.split("\r\n").all(|line| line.len() <= 75));
         let summary = unfolded(&calendar)
             .into_iter()

@@ -31,7 +31,7 @@ pub enum ListEndpoint {
 }
 
 impl ListEndpoint {
-    /// The endpoint's path below the API base (`{id}` stands for the certificate's id).
+    /// The endpoint's path below the API base (`{id}`: the certificate the caller reads the history of).
     pub fn path(self) -> &'static str {
         match self {
             Self::Certificates => "Certificates",

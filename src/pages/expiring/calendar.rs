@@ -4,10 +4,7 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
-use crate::domain::calendar::{
-    expiry_calendar, ExpiryEvent, CALENDAR_FILE_NAME, CALENDAR_MEDIA_TYPE,
-};
-use crate::domain::display;
+use crate::domain::calendar::{expiry_calendar, CALENDAR_FILE_NAME, CALENDAR_MEDIA_TYPE};
 use crate::domain::models::Certificate;
 use crate::hooks::save_file::save_file;
 use crate::routes::href;
@@ -21,34 +18,13 @@ pub(super) fn CalendarExport(
     // Read here: the router's context is the component's, not the click's.
     let renew_page = href("/renew?id=");
     let export = move |_| {
-        let origin = window().location().origin().unwrap_or_default();
-        let calendar = list.with_value(|list| {
-            let shown: Vec<(&Certificate, String)> = list
-                .iter()
-                .take(shown.get_untracked())
-                .map(|c| (c, display::certificate_name(c)))
-                .collect();
-            let events: Vec<ExpiryEvent> = shown
-                .iter()
-                .filter_map(|(certificate, name)| {
-                    Some(ExpiryEvent {
-                        certificate_id: certificate.id,
-                        name,
-                        not_after: certificate.not_after?,
-                        renew_url: format!("{origin}{renew_page}{}", certificate.id),
-                    })
-                })
-                .collect();
-            (
-                events.len(),
-                expiry_calendar(
-                    &events,
-                    &window().location().host().unwrap_or_default(),
-                    Utc::now(),
-                ),
-            )
+        let location = window().location();
+        let renew_page = format!("{}{renew_page}", location.origin().unwrap_or_default());
+        let host = location.host().unwrap_or_default();
+        let (count, text) = list.with_value(|list| {
+            let shown = &list[..shown.get_untracked().min(list.len())];
+            expiry_calendar(shown, &renew_page, &host, Utc::now())
         });
-        let (count, text) = calendar;
         status.set(match save_file(text.as_bytes(), CALENDAR_FILE_NAME, CALENDAR_MEDIA_TYPE) {
             Ok(()) => format!("{CALENDAR_FILE_NAME} with {count} expiry dates was handed to your browser's downloads."),
             Err(error) => error.to_string(),
