@@ -100,6 +100,7 @@ mod error;
 mod ids;
 mod listing;
 mod model;
+mod pki;
 mod query;
 
 // The server's state and what it rules by: accounts and permissions, seed data, sessions, faults,

@@ -11,9 +11,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
+use crate::pki;
 use crate::model::jobs::{self, Effect, JobType, Schedule};
 use crate::model::{
-    subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
+    qualified_ca_name, subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
     KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,
     SupportedOperations, Template, Timestamp, World, DOMAIN,
 };
@@ -54,6 +55,11 @@ fn authorities() -> Vec<CertificateAuthority> {
                     standalone,
                     key_retention,
                     allowed_enrollment_types: types,
+                    credentials: pki::authority(
+                        &qualified_ca_name(host_name, logical_name),
+                        issuer_dn,
+                        u32::try_from(id).unwrap_or_default(),
+                    ),
                 }
             },
         )

@@ -2,9 +2,10 @@
 //! with its chain, as PEM, DER or PKCS#7) and `POST /Certificates/Recover` (with the private key
 //! Command holds, as a password-protected PFX or PEM).
 //!
-//! The simulator has no real X.509: the "DER" is each certificate's stand-in encoding (whose SHA-1
-//! is its thumbprint) and each CA's is a deterministic stand-in too; PEM wraps those bytes in the
-//! usual armour, PKCS#7 and PFX are opaque stand-ins (a DER SEQUENCE header and the parts). Every
+//! The files are real (`crate::pki`): the certificate's DER X.509 (whose SHA-1 is its thumbprint),
+//! its CA's self-signed certificate as the chain, PEM armour around them, a `certs-only` PKCS#7, and
+//! for Recover a PKCS#12 (PBES2/AES-256-CBC, HMAC-SHA-256 MAC) or a PEM with the PKCS#8 key
+//! encrypted under the request's password (PBES2: PBKDF2-HMAC-SHA-256, AES-256-CBC). Every
 //! shape on the wire (`Content` / `PFX` + `FileName`, base64) is as the v10 spec reads; no recording
 //! of a success exists, only of the 400s (`errors-400-certificates-recover-format__…json`), which
 //! the recorded wire mode writes with `\u0027` like every error body.
@@ -13,7 +14,6 @@ use axum::http::HeaderMap;
 use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
-use sha1::{Digest, Sha1};
 
 use super::call::Posting;
 use super::enrollment::certificate_not_found;
@@ -21,7 +21,8 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::QueryParams;
-use crate::model::{Certificate, CertificateAuthority, World};
+use crate::model::{Certificate, World};
+use crate::pki;
 use crate::permissions::{Permission, Scope};
 
 /// The header both endpoints read the format from (`x-certificateformat` in the spec).
@@ -106,22 +107,15 @@ fn certificate_named<'w>(world: &'w World, body: &JsonBody) -> ApiResult<&'w Cer
     }
 }
 
-/// The stand-in encoding of a CA's certificate: deterministic from its name.
-fn authority_der(ca: &CertificateAuthority) -> Vec<u8> {
-    let mut der = vec![0x30, 0x82, 0x03, 0x9A];
-    let mut block = Sha1::digest(ca.qualified_name().as_bytes()).to_vec();
-    while der.len() < 260 {
-        der.extend_from_slice(&block);
-        block = Sha1::digest(&block).to_vec();
-    }
-    der
-}
-
-/// The certificate's encoding, then (with `chain`) its issuing CA's.
+/// The certificate's DER, then (with `chain`) its issuing CA's.
 fn encodings(world: &World, certificate: &Certificate, chain: bool) -> Vec<Vec<u8>> {
     let mut parts = vec![certificate.content.clone()];
     if chain {
-        parts.extend(world.authority(certificate.ca_id).map(authority_der));
+        parts.extend(
+            world
+                .authority(certificate.ca_id)
+                .map(|ca| ca.credentials.der.clone()),
+        );
     }
     parts
 }
@@ -137,18 +131,6 @@ fn pem_block(label: &str, der: &[u8]) -> String {
         "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
         lines.join("\n")
     )
-}
-
-/// An opaque container: a DER SEQUENCE header, a tag, then every part (PKCS#7, PFX stand-ins).
-fn container(tag: &[u8], parts: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = vec![0x30, 0x82, 0x00, 0x00];
-    out.extend_from_slice(tag);
-    for part in parts {
-        out.extend_from_slice(part);
-    }
-    let length = u16::try_from(out.len() - 4).unwrap_or(u16::MAX);
-    out[2..4].copy_from_slice(&length.to_be_bytes());
-    out
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -207,12 +189,7 @@ pub async fn download(call: Posting) -> ApiResult<Json<Value>> {
             .collect::<String>()
             .into_bytes(),
         Format::Der => parts[0].clone(),
-        _ => container(
-            &[
-                0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02,
-            ],
-            &parts,
-        ),
+        _ => pki::pkcs7_certs_only(&parts),
     };
     Ok(Json(json!({ "Content": base64(&content) })))
 }
@@ -246,26 +223,56 @@ pub async fn recover(call: Posting) -> ApiResult<Json<Value>> {
             "No private key could be found for the given certificate.",
         ));
     }
-    // The stand-in key: derived from the certificate and the password, never the password itself.
-    let mut key_material = Sha1::digest(&certificate.content).to_vec();
-    key_material.extend_from_slice(&Sha1::digest(password.as_bytes()));
-    let key = container(&[0x02, 0x01, 0x00], &[key_material]);
     let parts = encodings(&state.world, certificate, chain);
     let file_stem = certificate.common_name.replace(['*', '/', '\\'], "_");
     let (content, extension) = match format {
         Format::Pem => {
-            let mut text = pem_block("ENCRYPTED PRIVATE KEY", &key);
+            let mut text = pem_block(
+                "ENCRYPTED PRIVATE KEY",
+                &encrypted_private_key(certificate, &password)?,
+            );
             text.extend(parts.iter().map(|der| pem_block("CERTIFICATE", der)));
             (text.into_bytes(), "pem")
         }
-        _ => {
-            let mut all = vec![key];
-            all.extend(parts);
-            (container(&[0x02, 0x01, 0x03], &all), "pfx")
-        }
+        _ => (
+            pki::pkcs12(&certificate.common_name, &certificate.private_key, &parts, &password)
+                .ok_or_else(|| unwritable("PKCS#12"))?,
+            "pfx",
+        ),
     };
     Ok(Json(json!({
         "PFX": base64(&content),
         "FileName": format!("{file_stem}.{extension}"),
     })))
+}
+
+/// PBKDF2 rounds of the encrypted PEM key, as the PKCS#12 writer uses.
+const KEY_ITERATIONS: u32 = 10_000;
+
+/// The certificate's PKCS#8 key encrypted under `password` (PBES2: PBKDF2-HMAC-SHA-256, AES-256-CBC),
+/// which `openssl pkey -passin` opens.
+fn encrypted_private_key(certificate: &Certificate, password: &str) -> ApiResult<Vec<u8>> {
+    use der::Decode;
+    let der = pki::private_key_der(&certificate.private_key);
+    let salt: [u8; 16] = p12_keystore::rand::random();
+    let iv: [u8; 16] = p12_keystore::rand::random();
+    pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(KEY_ITERATIONS, &salt, iv)
+        .ok()
+        .and_then(|params| {
+            pkcs8::PrivateKeyInfoRef::from_der(&der)
+                .ok()?
+                .encrypt_with_params(params, password)
+                .ok()
+        })
+        .map(|document| document.as_bytes().to_vec())
+        .ok_or_else(|| unwritable("encrypted private key"))
+}
+
+/// Cannot happen with the simulator's own keys and certificates; a 500 if it ever does.
+fn unwritable(what: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::NoPrivateKey,
+        format!("The {what} could not be written."),
+    )
 }

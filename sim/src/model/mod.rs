@@ -7,9 +7,11 @@ pub mod jobs;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use p256::ecdsa::SigningKey;
 use rand::Rng;
 use sha1::{Digest, Sha1};
 
+use crate::pki::{self, CaCredentials, LeafProfile};
 use crate::ids;
 use crate::ApiFlavor;
 use jobs::Job;
@@ -41,6 +43,8 @@ pub struct CertificateAuthority {
     pub key_retention: bool,
     /// Bitmask: 1 PFX, 2 CSR.
     pub allowed_enrollment_types: i32,
+    /// Its key and self-signed certificate (subject = `issuer_dn`).
+    pub credentials: CaCredentials,
 }
 
 impl CertificateAuthority {
@@ -221,8 +225,10 @@ pub struct Certificate {
     pub request_id: i32,
     pub locations: Vec<Location>,
     pub metadata: BTreeMap<String, String>,
-    /// Stand-in for the DER encoding; the thumbprint is its SHA-1, like a real certificate's.
+    /// The DER X.509 certificate, signed by its CA; the thumbprint is its SHA-1.
     pub content: Vec<u8>,
+    /// The certificate's own key: what Recover puts in a PFX when Command holds it.
+    pub private_key: SigningKey,
 }
 
 impl Certificate {
@@ -368,7 +374,7 @@ pub struct World {
 }
 
 impl World {
-    /// Mints a certificate (new id, request id, serial, encoding, thumbprint = SHA-1 of the encoding).
+    /// Mints a certificate (new id, request id, key, serial, DER signed by its CA, thumbprint = SHA-1 of the DER).
     pub fn add_certificate(&mut self, rng: &mut impl Rng, spec: CertificateSpec) -> i32 {
         let request_id = self.next_request_id;
         self.next_request_id += 1;
@@ -381,14 +387,35 @@ impl World {
         self.next_certificate_id += 1;
         let issued_at = spec.not_before;
         let requester = spec.requester.clone();
-        // A DER SEQUENCE header followed by filler: enough to look like a certificate to a human.
-        let mut content = vec![0x30, 0x82, 0x04, 0xB6];
-        content.extend((0..280).map(|_| rng.random::<u8>()));
+        // The key's material is the 280 draws the stand-in encoding used to take, which keeps every
+        // later draw (and so the rest of the seeded world) as it was.
+        let material: Vec<u8> = (0..280).map(|_| rng.random::<u8>()).collect();
+        let private_key = pki::key_from(&material);
+        let serial_number = ids::serial_number(rng);
+        let extended_key_usages = self
+            .template(spec.template_id)
+            .map(|t| t.extended_key_usages.iter().map(|(oid, _)| *oid).collect())
+            .unwrap_or_default();
+        let content = self
+            .authority(spec.ca_id)
+            .map(|ca| {
+                let profile = LeafProfile {
+                    subject_dn: &spec.subject_dn,
+                    common_name: &spec.common_name,
+                    dns_names: &spec.dns_names,
+                    serial_number: &serial_number,
+                    not_before: spec.not_before,
+                    not_after: spec.not_after,
+                    extended_key_usages,
+                };
+                pki::leaf(&profile, &private_key, &ca.credentials)
+            })
+            .unwrap_or_default();
         let thumbprint = ids::hex_upper(&Sha1::digest(&content));
         self.certificates.push(Certificate {
             id,
             thumbprint,
-            serial_number: ids::serial_number(rng),
+            serial_number,
             common_name: spec.common_name,
             subject_dn: spec.subject_dn,
             dns_names: spec.dns_names,
@@ -406,6 +433,7 @@ impl World {
             locations: spec.locations,
             metadata: spec.metadata,
             content,
+            private_key,
         });
         self.record(
             id,

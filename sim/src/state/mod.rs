@@ -26,6 +26,9 @@ const RUNTIME_STREAM: u64 = 0x005E_ED0F_C0DE;
 pub struct Sim {
     pub config: SimConfig,
     state: Mutex<SimState>,
+    /// The world as seeded, by anchor day: a reset (before every e2e test) clones it instead of
+    /// signing every certificate again.
+    pristine: Mutex<Option<World>>,
     /// Answers so far, numbering the `X-Keyfactor-Correlation-Id`s (kept out of the seeded generator).
     answers: AtomicU64,
 }
@@ -42,10 +45,17 @@ pub struct SimState {
 }
 
 impl SimState {
-    fn seeded(config: &SimConfig) -> Self {
+    fn seeded(config: &SimConfig, pristine: &Mutex<Option<World>>) -> Self {
         let anchor = Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc();
+        let mut pristine = pristine
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let world = match &*pristine {
+            Some(world) if world.anchor == anchor => world.clone(),
+            _ => pristine.insert(seed::generate(config.seed, anchor)).clone(),
+        };
         SimState {
-            world: seed::generate(config.seed, anchor),
+            world,
             faults: Vec::new(),
             requests: RequestLog::default(),
             sessions: HashMap::new(),
@@ -62,10 +72,12 @@ impl SimState {
 
 impl Sim {
     pub fn new(config: SimConfig) -> Self {
-        let state = Mutex::new(SimState::seeded(&config));
+        let pristine = Mutex::new(None);
+        let state = Mutex::new(SimState::seeded(&config, &pristine));
         Sim {
             config,
             state,
+            pristine,
             answers: AtomicU64::new(0),
         }
     }
@@ -100,6 +112,6 @@ impl Sim {
 
     /// Everything back to the seed: data, jobs, faults, request log, sessions, clock.
     pub fn reset(&self) {
-        *self.state() = SimState::seeded(&self.config);
+        *self.state() = SimState::seeded(&self.config, &self.pristine);
     }
 }
