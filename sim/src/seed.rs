@@ -11,14 +11,14 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use crate::ids;
-use crate::pki;
 use crate::model::jobs::{self, Effect, JobType, Schedule};
 use crate::model::{
-    qualified_ca_name, subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter, IssuancePolicy,
-    KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty, StoreType,
-    SupportedOperations, Template, Timestamp, World, DOMAIN,
+    qualified_ca_name, subject_for, Agent, CertificateAuthority, CertificateSpec, EntryParameter,
+    IssuancePolicy, KeyAlgorithm, Location, ParameterType, Revocation, Store, StoreProperty,
+    StoreType, SupportedOperations, Template, Timestamp, World, DOMAIN,
 };
 use crate::permissions::PKI_HELP_DESK;
+use crate::pki;
 
 const SERVER_AUTH: (&str, &str) = ("1.3.6.1.5.5.7.3.1", "Server Authentication");
 const CLIENT_AUTH: (&str, &str) = ("1.3.6.1.5.5.7.3.2", "Client Authentication");

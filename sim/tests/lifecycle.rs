@@ -3,9 +3,9 @@
 mod common;
 
 use base64::Engine;
-use common::{basic, now_iso, renewal, renewal_with, TestSim};
+use common::{decode, now_iso, post_format, renewal, renewal_with, TestSim};
 use kf_sim::ApiFlavor;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const DOWNLOAD: &str = "/Certificates/Download";
@@ -64,37 +64,6 @@ async fn expect_get_statuses(sim: &TestSim, cases: &[(&str, &str, u16)]) {
             reply.text
         );
     }
-}
-
-fn decode(text: &Value) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD
-        .decode(text.as_str().expect("base64 string"))
-        .expect("base64")
-}
-
-/// A POST with `X-CertificateFormat` (or none).
-async fn post_format(
-    sim: &TestSim,
-    user: &str,
-    path: &str,
-    format: Option<&str>,
-    body: Value,
-) -> common::Reply {
-    let authorization = basic(user);
-    let mut headers = vec![
-        ("x-keyfactor-requested-with", "APIClient"),
-        ("authorization", authorization.as_str()),
-    ];
-    if let Some(format) = format {
-        headers.push(("x-certificateformat", format));
-    }
-    sim.raw(
-        Method::POST,
-        &format!("/KeyfactorAPI{path}"),
-        &headers,
-        Some(body),
-    )
-    .await
 }
 
 #[tokio::test]

@@ -22,8 +22,8 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::listing::QueryParams;
 use crate::model::{Certificate, World};
-use crate::pki;
 use crate::permissions::{Permission, Scope};
+use crate::pki;
 
 /// The header both endpoints read the format from (`x-certificateformat` in the spec).
 pub const FORMAT_HEADER: &str = "x-certificateformat";
@@ -235,8 +235,13 @@ pub async fn recover(call: Posting) -> ApiResult<Json<Value>> {
             (text.into_bytes(), "pem")
         }
         _ => (
-            pki::pkcs12(&certificate.common_name, &certificate.private_key, &parts, &password)
-                .ok_or_else(|| unwritable("PKCS#12"))?,
+            pki::pkcs12(
+                &certificate.common_name,
+                &certificate.private_key,
+                &parts,
+                &password,
+            )
+            .ok_or_else(|| unwritable("PKCS#12"))?,
             "pfx",
         ),
     };

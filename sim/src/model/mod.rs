@@ -11,8 +11,8 @@ use p256::ecdsa::SigningKey;
 use rand::Rng;
 use sha1::{Digest, Sha1};
 
-use crate::pki::{self, CaCredentials, LeafProfile};
 use crate::ids;
+use crate::pki::{self, CaCredentials, LeafProfile};
 use crate::ApiFlavor;
 use jobs::Job;
 

@@ -285,3 +285,35 @@ pub fn find<'a>(items: &'a Value, key: &str, value: &str) -> &'a Value {
         .find(|item| item[key] == value)
         .unwrap_or_else(|| panic!("no {key} = {value} in {items}"))
 }
+
+/// The bytes of a base64 JSON string.
+pub fn decode(text: &Value) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_str().expect("base64 string"))
+        .expect("base64")
+}
+
+/// A POST with `X-CertificateFormat` (or none).
+pub async fn post_format(
+    sim: &TestSim,
+    user: &str,
+    path: &str,
+    format: Option<&str>,
+    body: Value,
+) -> Reply {
+    let authorization = basic(user);
+    let mut headers = vec![
+        ("x-keyfactor-requested-with", "APIClient"),
+        ("authorization", authorization.as_str()),
+    ];
+    if let Some(format) = format {
+        headers.push(("x-certificateformat", format));
+    }
+    sim.raw(
+        Method::POST,
+        &format!("/KeyfactorAPI{path}"),
+        &headers,
+        Some(body),
+    )
+    .await
+}
