@@ -1,6 +1,9 @@
 // Getting the certificate out as a file: after a renewal (the PEM chain, and the PFX that opens with the
 // renewal's password) and from the plan of any certificate (a PFX password typed by the user, validated).
 // Files come from memory; the PFX's password ends up in no storage, address or console line.
+// The simulator's files are real X.509 / PKCS#12, so the checks open them as a user's tools would.
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   test, expect, signIn, appReady, expectNoAxeViolations, recordConsole, expectSecretNowhere,
@@ -13,6 +16,41 @@ const RECOVER = '/KeyfactorAPI/Certificates/Recover';
 async function download(page, button) {
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
   return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+/** The certificates of a PEM text, in order. */
+function pemCertificates(text) {
+  return (text.match(/-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----/g) ?? [])
+    .map((block) => new X509Certificate(block));
+}
+
+/** A certificate's SHA-1 as Command prints a thumbprint (upper-case hex, no colons). */
+const thumbprintOf = (certificate) => certificate.fingerprint.replaceAll(':', '');
+
+/**
+ * Opens a PKCS#12 file as OpenSSL 3 does (no legacy provider), the password passed through the
+ * environment rather than the command line; returns its private key and certificates, or throws.
+ * OpenSSL rather than a JavaScript PKCS#12 library: it is what users open PFX files with, it proves
+ * the file needs no legacy algorithms, and it adds no dependency.
+ */
+function openPfx(bytes, password) {
+  const text = execFileSync('openssl', ['pkcs12', '-nodes', '-passin', 'env:PFX_PASSWORD'], {
+    input: bytes,
+    env: { ...process.env, PFX_PASSWORD: password },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString('utf8');
+  const key = text.match(/-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----/);
+  return { key: key && createPrivateKey(key[0]), certificates: pemCertificates(text) };
+}
+
+/** The PFX opens with `password` (and not with another) and holds `leaf`, its key, and `chain`. */
+function expectPfxOf(bytes, password, leaf, chain) {
+  expect(() => openPfx(bytes, `${password}-wrong`), 'a wrong password is refused').toThrow();
+  const opened = openPfx(bytes, password);
+  expect(opened.certificates.map((c) => c.raw.toString('base64')))
+    .toEqual([leaf, ...chain].map((c) => c.raw.toString('base64')));
+  expect(opened.key, 'the private key').toBeTruthy();
+  expect(leaf.checkPrivateKey(opened.key), 'the key is the certificate\'s').toBe(true);
 }
 
 async function sent(sim, path) {
@@ -30,8 +68,15 @@ test('after a renewal: the new certificate with its chain as PEM, and its PFX wi
 
   const pem = await download(page, files.getByRole('button', { name: 'Download certificate' }));
   expect(pem.name).toBe(`web01.eu.keyexample.com-${newId}.pem`);
-  const blocks = pem.bytes.toString('utf8').match(/-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----/g);
-  expect(blocks, 'the certificate, then its issuing CA').toHaveLength(2);
+  const chain = pemCertificates(pem.bytes.toString('utf8'));
+  expect(chain, 'the certificate, then its issuing CA').toHaveLength(2);
+  const [leaf, ca] = chain;
+  expect(leaf.issuer).toBe(ca.subject);
+  expect(leaf.checkIssued(ca)).toBe(true);
+  expect(leaf.verify(ca.publicKey), 'signed by its CA').toBe(true);
+  expect(ca.verify(ca.publicKey), 'a self-signed CA').toBe(true);
+  const shown = page.locator('dl.facts dt:text-is("Thumbprint") + dd');
+  expect(thumbprintOf(leaf), 'the thumbprint the result shows').toBe((await shown.textContent()).trim());
   const [asked] = await sent(sim, DOWNLOAD);
   expect(asked.headers['x-certificateformat']).toBe('PEM');
   expect(asked.body).toEqual({ CertID: newId, IncludeChain: true });
@@ -45,6 +90,7 @@ test('after a renewal: the new certificate with its chain as PEM, and its PFX wi
   expect(recovered.headers['x-certificateformat']).toBe('PFX');
   expect(recovered.body).toEqual({ Password: password, CertID: newId, IncludeChain: true });
   expect(pfx.bytes.equals(Buffer.from(recovered.response.PFX, 'base64'))).toBe(true);
+  expectPfxOf(pfx.bytes, password, leaf, [ca]);
   await expectNoAxeViolations(page, 'files after renewal');
   await expectSecretNowhere(page, consoleLines, password);
 });
@@ -69,11 +115,20 @@ test('from the plan: a PFX password is typed, checked before anything is sent, a
   expect(recovered).toHaveLength(1);
   expect(recovered[0].body.Password).toBe(typed);
   await expectSecretNowhere(page, consoleLines, typed);
+  // The thumbprint Command reported when the plan was read.
+  const read = (await sim.requests()).find((r) => r.method === 'GET' && r.response?.Thumbprint);
+  const opened = openPfx(pfx.bytes, typed);
+  expect(recovered[0].body.IncludeChain).toBe(true);
+  const [leaf, ca] = opened.certificates;
+  expect(opened.certificates, 'the certificate, then its issuing CA').toHaveLength(2);
+  expect(thumbprintOf(leaf)).toBe(read.response.Thumbprint);
+  expect(leaf.verify(ca.publicKey)).toBe(true);
+  expect(leaf.checkPrivateKey(opened.key)).toBe(true);
 
   await files.getByLabel('Format').selectOption({ label: 'DER, certificate only (.cer)' });
   const der = await download(page, files.getByRole('button', { name: 'Download certificate' }));
   expect(der.name).toBe('web01.eu.keyexample.com-1.cer');
-  expect(der.bytes[0]).toBe(0x30);
+  expect(thumbprintOf(new X509Certificate(der.bytes))).toBe(read.response.Thumbprint);
   expect((await sent(sim, DOWNLOAD))[0].body).toEqual({ CertID: 1, IncludeChain: false });
 });
 

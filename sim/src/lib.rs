@@ -66,8 +66,8 @@
 //! # Getting certificates out, requests waiting for approval, revocation, history
 //! | endpoint | needs | answers |
 //! |---|---|---|
-//! | `POST /Certificates/Download` | Certificates - Read (on the certificate, `collectionId`) | header `X-CertificateFormat` `PEM`, `DER` or `P7B` (any case; missing → 400 `0xA0110007`, other → 400 `0xA0110008` `The format 'X' is invalid.`); body `{CertID}` or `{Thumbprint}` or `{SerialNumber, IssuerDN}`, `IncludeChain` → `{"Content": base64}`: PEM text (leaf, then the issuing CA), DER (leaf only) or a PKCS#7 stand-in |
-//! | `POST /Certificates/Recover` | Read + Certificates - Recover Private Key | header `X-CertificateFormat` `PFX` or `PEM` (errors as Download); body as Download plus required `Password` → `{"PFX": base64, "FileName": "<CN>.pfx"}`; no key held by Command (every certificate with `ArchivedKey` false, e.g. 2, 3, 5, 6) → 400 `0xA0110002` `No private key could be found for the given certificate.` |
+//! | `POST /Certificates/Download` | Certificates - Read (on the certificate, `collectionId`) | header `X-CertificateFormat` `PEM`, `DER` or `P7B` (any case; missing → 400 `0xA0110007`, other → 400 `0xA0110008` `The format 'X' is invalid.`); body `{CertID}` or `{Thumbprint}` or `{SerialNumber, IssuerDN}`, `IncludeChain` → `{"Content": base64}`: PEM text (leaf, then the issuing CA), DER (leaf only) or a PKCS#7 `certs-only` SignedData (leaf and CA with `IncludeChain`) |
+//! | `POST /Certificates/Recover` | Read + Certificates - Recover Private Key | header `X-CertificateFormat` `PFX` or `PEM` (errors as Download); body as Download plus required `Password` → `{"PFX": base64, "FileName": "<CN>.pfx"}`: a PKCS#12 under that password (PBES2/AES-256-CBC, HMAC-SHA-256 MAC: OpenSSL 3 opens it without its legacy provider) holding the key and the certificate (+ CA with `IncludeChain`); with `PEM`, `<CN>.pem`: the PKCS#8 key encrypted under the password, then the certificates; no key held by Command (every certificate with `ArchivedKey` false, e.g. 2, 3, 5, 6) → 400 `0xA0110002` `No private key could be found for the given certificate.` |
 //! | `POST /Certificates/Revoke` | Read + Certificates - Revoke (`CollectionId` in the body scopes it) | body `{CertificateIds, Reason (spec enum; -1 removes a hold), Comment, EffectiveDate}` → `{"RevokedIds": [...], "SuspendedCerts": []}`; all or nothing; already revoked → 400 |
 //! | `GET /Certificates/{id}/History` | Read on the certificate (`collectionId`) | `[{Id, OperationStart, OperationEnd, Username, Comment, Action}]` newest first (`query.*` paging on v10): `Issued`, `Renewed`, `Approved`, `Added to Certificate Store` / `Removed from Certificate Store` (by a job, `Username` = its orchestrator), `Revoked`, `Removed from Hold` |
 //! | `GET /Workflow/Certificates/Pending`, `/Denied` | Read anywhere; global readers see every request, others their own | `CertificateRequestModel` rows (`pagedQuery.*` on v10): `Id` = Renew's `KeyfactorRequestId`, `State` 1 Pending / 2 Issued / 3 Denied (the simulator's reading of the spec's bare enum) with `StateString` |
@@ -75,9 +75,13 @@
 //! | `POST /Workflow/Certificates/Approve`, `/Deny` | Certificate Enrollment - Approve Requests (the simulator's name; help desk only) | Approve body `[ids]`, Deny body `{Comment (required), CertificateRequestIds}` → `{Failures, Denials, Successes}` of `ProcessedCertificateRequest`; a request not pending (or unknown) lands in `Failures`. Approving issues the certificate under the request's id (so `Replace` with `RequestId` works) |
 //!
 //! Renew of certificate 5 (CodeSigning) files a pending request. The v25 excerpt has none of these
-//! paths; both flavours serve them as the v10 spec reads. The simulator has no real X.509: the
-//! certificate bytes are the stand-in whose SHA-1 is the thumbprint, CA certificates and PKCS#7/PFX
-//! are deterministic stand-ins (see `handlers/retrieval.rs`).
+//! paths; both flavours serve them as the v10 spec reads. Certificates are real X.509 (`pki.rs`): each
+//! CA is a self-signed certificate with the subject `IssuerDN`, and every certificate (seeded,
+//! renewed, approved, reenrolled) is signed by its CA with the model's subject, SANs, serial number and
+//! dates; `Thumbprint` is the SHA-1 of its DER, `ContentBytes` the DER. Keys and signatures are ECDSA
+//! P-256 (RFC 6979), derived from the seed, so every run gives the same bytes. Unlike Command, a
+//! certificate whose `KeyType` says RSA holds a P-256 key and every certificate is signed
+//! ecdsa-with-SHA256 whatever `SigningAlgorithm` says (RSA key generation would make start-up slow).
 //!
 //! # Wire shapes (`--wire recorded|spec`, [`WireShape`])
 //! By default the answers have the shapes recorded from real Command 10.3 / 25.4.1 / 25.5.1 servers

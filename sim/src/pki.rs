@@ -3,8 +3,8 @@
 //!
 //! Every key is ECDSA P-256 and every signature RFC 6979 (deterministic), so the same seed gives the
 //! same bytes and thumbprints on every run at a cost start-up can afford (RSA key generation is far
-//! too slow, even optimised). A certificate whose model says RSA therefore still holds a P-256 key;
-//! docs/keyfactor.md lists this among the simulator's divergences. Each CA is a self-signed root
+//! too slow, even optimised). A certificate whose model says RSA therefore still holds a P-256 key
+//! (the crate docs list this with the other ways the simulator differs from Command). Each CA is a self-signed root
 //! (the model has no hierarchy), so a chain is the leaf then its CA.
 
 use std::str::FromStr;
@@ -32,7 +32,8 @@ use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfo, SubjectPublicKeyIn
 use x509_cert::time::{Time, Validity};
 use x509_cert::Certificate as X509;
 
-use crate::model::Timestamp;
+/// A UTC instant, as the model keeps them (not imported: the model depends on this module).
+type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// Content types of RFC 5652 (`id-data`, `id-signedData`).
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
