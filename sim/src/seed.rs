@@ -938,6 +938,44 @@ mod tests {
     }
 
     #[test]
+    fn every_seeded_certificate_is_x509_signed_by_its_ca_with_its_thumbprint_and_serial() {
+        use der::{Decode, Encode};
+        use p256::ecdsa::signature::Verifier;
+        use p256::ecdsa::DerSignature;
+        use sha1::{Digest, Sha1};
+        use std::str::FromStr;
+        use x509_cert::Certificate as X509;
+        let world = generate(7, anchor());
+        for c in &world.certificates {
+            let parsed = X509::from_der(&c.content).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+            assert_eq!(ids::hex_upper(&Sha1::digest(&c.content)), c.thumbprint);
+            let tbs = parsed.tbs_certificate();
+            // Compared as numbers: DER drops leading zero bytes unless the next has its high bit set.
+            let serial = ids::hex_upper(tbs.serial_number().as_bytes());
+            assert_eq!(
+                serial.trim_start_matches("00"),
+                c.serial_number.trim_start_matches("00")
+            );
+            let subject = x509_cert::name::Name::from_str(&c.subject_dn).expect("an RFC 4514 DN");
+            assert_eq!(tbs.subject(), &subject);
+            let ca = world.authority(c.ca_id).expect("its CA");
+            assert_eq!(tbs.issuer(), &ca.credentials.name);
+            let signature = DerSignature::from_bytes(parsed.signature().raw_bytes());
+            let signed = tbs.to_der().expect("TBS");
+            let verified = ca
+                .credentials
+                .key
+                .verifying_key()
+                .verify(&signed, &signature.expect("DER"));
+            assert!(
+                verified.is_ok(),
+                "certificate {} verifies under its CA",
+                c.id
+            );
+        }
+    }
+
+    #[test]
     fn same_seed_same_world_and_a_different_seed_differs() {
         let a = generate(42, anchor());
         let b = generate(42, anchor());

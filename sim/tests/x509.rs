@@ -73,8 +73,10 @@ async fn downloaded_pem_is_the_certificate_the_api_describes_then_its_ca() {
             let issuer = Name::from_str(model["IssuerDN"].as_str().expect("IssuerDN"));
             assert_eq!(tbs.issuer(), &issuer.expect("issuer DN"));
             let serial = model["SerialNumber"].as_str().expect("serial");
+            // Compared as numbers: DER drops leading zero bytes unless the next has its high bit set.
+            let der_serial = hex_upper(tbs.serial_number().as_bytes());
             assert_eq!(
-                hex_upper(tbs.serial_number().as_bytes()),
+                der_serial.trim_start_matches("00"),
                 serial.trim_start_matches("00")
             );
             let not_after = tbs.validity().not_after.to_system_time();
@@ -163,4 +165,34 @@ async fn a_renewal_issues_a_real_certificate_whose_sha1_is_the_thumbprint_renew_
         old.tbs_certificate().subject()
     );
     assert_ne!(public_key(&renewed), public_key(&old), "a new key");
+}
+
+#[tokio::test]
+async fn recovered_pem_holds_the_key_encrypted_under_the_password_then_the_certificate() {
+    let sim = TestSim::v10().await;
+    let body = json!({ "CertID": 1, "Password": "Correct-Horse-1" });
+    let reply = post_format(&sim, "helpdesk", RECOVER, Some("PEM"), body).await;
+    let text = String::from_utf8(decode(&reply.expecting(StatusCode::OK).json()["PFX"]))
+        .expect("PEM text");
+    let key_block = text
+        .split("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        .nth(1)
+        .and_then(|rest| rest.split("-----END ENCRYPTED PRIVATE KEY-----").next())
+        .expect("an encrypted key");
+    let compact: String = key_block.split_whitespace().collect();
+    let encrypted = decode(&Value::String(compact));
+    let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(encrypted.as_slice()).expect("PKCS#8");
+    assert!(info.decrypt("wrong").is_err());
+    let document = info
+        .decrypt("Correct-Horse-1")
+        .expect("opens with the password");
+    let key = SigningKey::from_pkcs8_der(document.as_bytes()).expect("P-256 key");
+    let certificates = pem_certificates(&text);
+    assert_eq!(
+        certificates.len(),
+        1,
+        "the certificate alone without IncludeChain"
+    );
+    let leaf = Certificate::from_der(&certificates[0]).expect("leaf");
+    assert_eq!(key.verifying_key(), &public_key(&leaf));
 }
