@@ -63,7 +63,8 @@ test('after a renewal: the new certificate with its chain as PEM, and its PFX wi
   await appReady(page);
   await page.getByRole('button', { name: 'Renew certificate' }).click();
   await expect(page.getByRole('heading', { name: 'Renewal result: issued' })).toBeVisible();
-  const newId = (await sim.requests()).find((r) => r.path === '/KeyfactorAPI/Enrollment/Renew').response.KeyfactorId;
+  const renewed = (await sim.requests()).find((r) => r.path === '/KeyfactorAPI/Enrollment/Renew').response;
+  const newId = renewed.KeyfactorId;
   const files = page.getByRole('region', { name: 'Get the new certificate as a file' });
 
   const pem = await download(page, files.getByRole('button', { name: 'Download certificate' }));
@@ -71,6 +72,8 @@ test('after a renewal: the new certificate with its chain as PEM, and its PFX wi
   const chain = pemCertificates(pem.bytes.toString('utf8'));
   expect(chain, 'the certificate, then its issuing CA').toHaveLength(2);
   const [leaf, ca] = chain;
+  expect(thumbprintOf(leaf), 'the renewed certificate').toBe(renewed.Thumbprint);
+  expect(leaf.subject).toContain('CN=web01.eu.keyexample.com');
   expect(leaf.issuer).toBe(ca.subject);
   expect(leaf.checkIssued(ca)).toBe(true);
   expect(leaf.verify(ca.publicKey), 'signed by its CA').toBe(true);

@@ -2,10 +2,11 @@
 //! Recover hand out (PEM, DER, PKCS#7 `certs-only`, PKCS#12).
 //!
 //! Every key is ECDSA P-256 and every signature RFC 6979 (deterministic), so the same seed gives the
-//! same bytes and thumbprints on every run at a cost start-up can afford (RSA key generation is far
-//! too slow, even optimised). A certificate whose model says RSA therefore still holds a P-256 key
-//! (the crate docs list this with the other ways the simulator differs from Command). Each CA is a self-signed root
-//! (the model has no hierarchy), so a chain is the leaf then its CA.
+//! same certificates and thumbprints on every run, at a cost start-up can afford (RSA key generation
+//! is far too slow, even optimised). A certificate whose model says RSA therefore still holds a P-256
+//! key (the crate docs list this among the ways the simulator differs from Command). Each CA is a
+//! self-signed root (the model has no hierarchy), so a chain is the leaf then its CA. Only the
+//! password-protected files differ between runs: their salts and IVs are random, as they must be.
 
 use std::str::FromStr;
 use std::time::SystemTime;
@@ -176,9 +177,30 @@ pub fn pkcs12(
     store
         .writer(password)
         .encryption_algorithm(EncryptionAlgorithm::PbeWithHmacSha256AndAes256)
+        .encryption_iterations(PASSWORD_ITERATIONS)
         .mac_algorithm(MacAlgorithm::HmacSha256)
+        .mac_iterations(PASSWORD_ITERATIONS)
         .write()
         .ok()
+}
+
+/// PBKDF2 rounds of every password-protected file, as PKCS#12 writers commonly use.
+const PASSWORD_ITERATIONS: u32 = 10_000;
+
+/// The key as an encrypted PKCS#8 (PBES2: PBKDF2-HMAC-SHA-256, AES-256-CBC) under `password`, which
+/// `openssl pkey -passin` opens. Salt and IV come from the generator p12-keystore draws its own from.
+pub fn encrypted_pkcs8(key: &SigningKey, password: &str) -> Option<Vec<u8>> {
+    let der = private_key_der(key);
+    let salt: [u8; 16] = p12_keystore::rand::random();
+    let iv: [u8; 16] = p12_keystore::rand::random();
+    let params =
+        pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PASSWORD_ITERATIONS, &salt, iv)
+            .ok()?;
+    let document = pkcs8::PrivateKeyInfoRef::from_der(&der)
+        .ok()?
+        .encrypt_with_params(params, password)
+        .ok()?;
+    Some(document.as_bytes().to_vec())
 }
 
 enum Kind {

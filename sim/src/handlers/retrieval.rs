@@ -229,7 +229,8 @@ pub async fn recover(call: Posting) -> ApiResult<Json<Value>> {
         Format::Pem => {
             let mut text = pem_block(
                 "ENCRYPTED PRIVATE KEY",
-                &encrypted_private_key(certificate, &password)?,
+                &pki::encrypted_pkcs8(&certificate.private_key, &password)
+                    .ok_or_else(|| unwritable("encrypted private key"))?,
             );
             text.extend(parts.iter().map(|der| pem_block("CERTIFICATE", der)));
             (text.into_bytes(), "pem")
@@ -249,28 +250,6 @@ pub async fn recover(call: Posting) -> ApiResult<Json<Value>> {
         "PFX": base64(&content),
         "FileName": format!("{file_stem}.{extension}"),
     })))
-}
-
-/// PBKDF2 rounds of the encrypted PEM key, as the PKCS#12 writer uses.
-const KEY_ITERATIONS: u32 = 10_000;
-
-/// The certificate's PKCS#8 key encrypted under `password` (PBES2: PBKDF2-HMAC-SHA-256, AES-256-CBC),
-/// which `openssl pkey -passin` opens.
-fn encrypted_private_key(certificate: &Certificate, password: &str) -> ApiResult<Vec<u8>> {
-    use der::Decode;
-    let der = pki::private_key_der(&certificate.private_key);
-    let salt: [u8; 16] = p12_keystore::rand::random();
-    let iv: [u8; 16] = p12_keystore::rand::random();
-    pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(KEY_ITERATIONS, &salt, iv)
-        .ok()
-        .and_then(|params| {
-            pkcs8::PrivateKeyInfoRef::from_der(&der)
-                .ok()?
-                .encrypt_with_params(params, password)
-                .ok()
-        })
-        .map(|document| document.as_bytes().to_vec())
-        .ok_or_else(|| unwritable("encrypted private key"))
 }
 
 /// Cannot happen with the simulator's own keys and certificates; a 500 if it ever does.
