@@ -1361,6 +1361,9 @@ mod tests {
         Start,
         Answer(usize, u8),
         Replace(usize, bool),
+        /// The row's installation jobs: 0 running, 1 succeeded, 2 failed.
+        Jobs(usize, u8),
+        Retire(usize, bool),
         Stop,
         Resume,
         Retry,
@@ -1371,6 +1374,8 @@ mod tests {
             4 => Just(Step::Start),
             4 => (0usize..8, 0u8..5).prop_map(|(i, a)| Step::Answer(i, a)),
             2 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Replace(i, ok)),
+            2 => (0usize..8, 0u8..3).prop_map(|(i, k)| Step::Jobs(i, k)),
+            2 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Retire(i, ok)),
             1 => Just(Step::Stop),
             1 => Just(Step::Resume),
             1 => Just(Step::Retry),
@@ -1386,9 +1391,11 @@ mod tests {
         fn the_limit_holds_and_no_row_is_lost(
             replace in proptest::collection::vec(any::<bool>(), 1..8),
             limit in 1usize..3,
+            retiring in any::<bool>(),
             steps in proptest::collection::vec(step(), 0..60),
         ) {
-            let mut run = BulkRun::new(replace.clone(), limit);
+            let run = BulkRun::new(replace.clone(), limit);
+            let mut run = if retiring { run.retiring() } else { run };
             for step in steps {
                 match step {
                     Step::Start => { run.start_next(); }
@@ -1404,11 +1411,23 @@ mod tests {
                     } else {
                         Err(String::new())
                     }),
+                    Step::Jobs(i, kind) => { run.jobs_ended(i, &match kind {
+                        0 => Installation::Running,
+                        1 => Installation::Succeeded,
+                        _ => Installation::Failed { stores: vec!["s".into()] },
+                    }); }
+                    Step::Retire(i, ok) => run.retire_answered(i, if ok {
+                        Ok(Retired::Revoked)
+                    } else {
+                        Err((String::new(), true))
+                    }),
                     Step::Stop => run.stop(),
                     Step::Resume => run.resume(),
                     Step::Retry => run.retry_failed(),
                 }
-                let active = run.rows().iter().filter(|r| matches!(r, RowState::Renewing | RowState::Replacing(_))).count();
+                let revoking = (0..replace.len()).filter(|i| *run.retirement(*i) == Retirement::Revoking).count();
+                prop_assert!(retiring || (0..replace.len()).all(|i| *run.retirement(i) == Retirement::Off));
+                let active = revoking + run.rows().iter().filter(|r| matches!(r, RowState::Renewing | RowState::Replacing(_))).count();
                 prop_assert!(active <= limit);
                 prop_assert_eq!(run.rows().len(), replace.len());
                 prop_assert_eq!(run.summary().total, replace.len());
@@ -1421,7 +1440,8 @@ mod tests {
                     Work::Retire => run.retire_answered(i, Err((String::new(), false))),
                 }
             }
-            let under_way = run.rows().iter().any(|r| matches!(r, RowState::Renewing | RowState::Replacing(_)));
+            let under_way = run.rows().iter().any(|r| matches!(r, RowState::Renewing | RowState::Replacing(_)))
+                || (0..replace.len()).any(|i| *run.retirement(i) == Retirement::Revoking);
             prop_assert_eq!(run.is_running(), under_way);
             if !under_way {
                 prop_assert!(run.rows().iter().all(|r| !matches!(r, RowState::Queued | RowState::ReplaceQueued(_))));
