@@ -336,7 +336,7 @@ map "$request_method $certportal_api_path" $certportal_api_allowed {
             assert!(list.allowing(method, path).is_some(), "{method} {path}");
         }
         for (method, path) in [
-            ("POST", "/Certificates/Revoke"),
+            ("POST", "/Certificates/Analyze"),
             ("POST", "/Certificates/Import"),
             ("GET", "/Security/Roles"),
             ("DELETE", "/Certificates/12"),

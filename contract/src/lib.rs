@@ -990,6 +990,46 @@ mod tests {
         serde_json::from_str(text).expect("the saved recording is JSON")
     }
 
+    /// `POST /Certificates/Revoke` as the portal sends it (reason 4, the collection in the body) passes on
+    /// every version; a reason outside the spec's enum, a collection in the query or a member the schema
+    /// lacks fails, and so does an answer of the wrong shape.
+    #[test]
+    fn a_revocation_is_checked_against_the_v10_schema_on_every_version() {
+        const REVOKE: &str = "/KeyfactorAPI/Certificates/Revoke";
+        let body = json!({
+            "CertificateIds": [7], "Reason": 4, "EffectiveDate": "2026-05-01T10:00:00.000Z",
+            "Comment": "Superseded by certificate 42 (renewed with the certificate portal)", "CollectionId": 3,
+        });
+        let answer = json!({ "RevokedIds": [7], "SuspendedCerts": [] });
+        for major in [10, 25] {
+            let sent = answered(
+                exchange("POST", REVOKE, body.clone()),
+                200,
+                answer.clone(),
+                "spec",
+            );
+            assert_eq!(violations(major, &sent), Vec::<String>::new(), "v{major}");
+        }
+        let mut reason_7 = body.clone();
+        reason_7["Reason"] = json!(7);
+        let mut extra = body.clone();
+        extra["Force"] = json!(true);
+        for wrong in [
+            exchange("POST", REVOKE, reason_7),
+            exchange("POST", REVOKE, extra),
+            exchange("POST", &format!("{REVOKE}?collectionId=3"), body.clone()),
+        ] {
+            assert!(!violations(10, &wrong).is_empty(), "{wrong:?}");
+        }
+        let shapeless = answered(
+            exchange("POST", REVOKE, body),
+            200,
+            json!({ "RevokedIds": "7" }),
+            "spec",
+        );
+        assert!(!violations(10, &shapeless).is_empty());
+    }
+
     #[test]
     fn a_request_as_each_version_spells_it_passes() {
         let mut contract = shared();

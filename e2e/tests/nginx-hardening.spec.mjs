@@ -47,7 +47,7 @@ async function expectProxyAnswer(response, status, what) {
 test('calls outside the allow-list get 403 from nginx and never reach Command; the access log names the user', async ({ request, sim }) => {
   await signIn(request);
   const refused = [
-    ['POST', `${API}/Certificates/Revoke`, { CertificateIds: [1], Reason: 0, Comment: 'e2e', EffectiveDate: '2026-01-01T00:00:00Z' }],
+    ['POST', `${API}/Certificates/Analyze`, { Certificate: 'MIIB' }],
     ['GET', `${API}/Security/Roles`],
     ['POST', `${API}/Certificates/Import`, { Certificate: 'MIIB', Password: 'e2e-not-a-secret' }],
     ['DELETE', `${API}/Certificates/1`],
@@ -83,7 +83,7 @@ test('calls outside the allow-list get 403 from nginx and never reach Command; t
     .map((line) => JSON.parse(line)).findLast(matches);
   await expect.poll(lastEntry((entry) => entry.uri === `${API}/Status/Endpoints` && entry.status === 200))
     .toMatchObject({ user: 'KEYEXAMPLE\\helpdesk', email: 'helpdesk@keyexample.com', method: 'GET', upstream_status: '200' });
-  await expect.poll(lastEntry((entry) => entry.uri === `${API}/Certificates/Revoke`))
+  await expect.poll(lastEntry((entry) => entry.uri === `${API}/Certificates/Analyze`))
     .toMatchObject({ method: 'POST', status: 403, user: '', upstream_status: '' });
 });
 

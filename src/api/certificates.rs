@@ -1,11 +1,12 @@
 //! Certificate endpoints: `GET /Certificates/{id}`, the `GET /Certificates` search, and the certificate as
-//! a file (`POST /Certificates/Download`, `POST /Certificates/Recover`).
+//! a file (`POST /Certificates/Download`, `POST /Certificates/Recover`), and revocation
+//! (`POST /Certificates/Revoke`).
 
 use super::error::ApiError;
 use super::transport::{Expect, Keyfactor, Transport};
 use crate::domain::models::{
     Certificate, CertificateOperation, DownloadRequest, DownloadResponse, RecoveryRequest,
-    RecoveryResponse,
+    RecoveryResponse, RevocationRequest, RevocationResponse,
 };
 use crate::domain::query::{ListEndpoint, ListQuery};
 use crate::domain::retrieval::{
@@ -21,6 +22,11 @@ const PAGE_SIZE: u32 = 25;
 const MAX_PAGES: u32 = 200;
 
 /// What a refused key recovery leaves the user: which permission it takes, and what still works.
+/// What a refused revocation needs.
+const REVOCATION_REFUSED: &str =
+    "Revoking takes Keyfactor's \"Certificates - Revoke\" permission (with \"Certificates - \
+    Read\"); the new certificate is installed either way, and the old one simply expires.";
+
 const RECOVERY_REFUSED: &str =
     "Recovering the private key takes Keyfactor's \"Certificates - Recover Private \
     Key\" permission; the certificate with its chain can still be downloaded.";
@@ -145,6 +151,25 @@ impl<T: Transport> Keyfactor<T> {
             .explain_collection_refusal(answer)
             .map_err(|error| error.refused_with(RECOVERY_REFUSED))?;
         SecretBytes::decode(&answer.pfx).map_err(|detail| ApiError::Malformed { detail })
+    }
+}
+
+impl<T: Transport> Keyfactor<T> {
+    /// `POST /Certificates/Revoke`: the collection, when the page works in one, goes in the body
+    /// (`CollectionId`), where the spec puts it for this operation.
+    pub async fn revoke(
+        &self,
+        request: &RevocationRequest,
+    ) -> Result<RevocationResponse, ApiError> {
+        let request = RevocationRequest {
+            collection_id: self.0.collection_id().map(|id| id.get()),
+            ..request.clone()
+        };
+        let answer = self
+            .post("Certificates/Revoke", &[], &request, Expect::Json)
+            .await;
+        self.explain_collection_refusal(answer)
+            .map_err(|error| error.refused_with(REVOCATION_REFUSED))
     }
 }
 

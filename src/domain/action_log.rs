@@ -1,6 +1,7 @@
-//! The session action log: what the user did in this tab (renewals, Replace/Deploy, reenrollments), with
-//! request ids and outcomes, for their records or a help-desk ticket. It lives in memory only (gone on
-//! reload) and holds no secret; the JSON export says where a password was issued without giving it.
+//! The session action log: what the user did in this tab (renewals, Replace/Deploy, reenrollments,
+//! revocations), with request ids and outcomes, for their records or a help-desk ticket. It lives in
+//! memory only (gone on reload) and holds no secret; the JSON export says where a password was issued
+//! without giving it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -14,6 +15,7 @@ pub enum ActionKind {
     Replace,
     Deploy,
     Reenrollment,
+    Revocation,
 }
 
 impl ActionKind {
@@ -23,6 +25,7 @@ impl ActionKind {
             Self::Replace => "Replace",
             Self::Deploy => "Deploy",
             Self::Reenrollment => "Reenrollment",
+            Self::Revocation => "Revocation",
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Bulk renewal from the "Expiring soon" list: the plan for the selected certificates (how each would be
 //! renewed, which stores Replace would touch) and the run's state machine: a few rows at a time, stop,
-//! resume, retry, and one row's failure never stopping the others. Pure; the page wires it to the client.
+//! resume, retry, and one row's failure never stopping the others; when asked, each superseded certificate
+//! is revoked once its installation jobs succeeded (`domain::revocation` decides when). Pure; the page
+//! wires it to the client.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
@@ -16,6 +18,7 @@ use crate::domain::renewal::{
     installed_locations, parse_authority, parse_profile, renewal_request, InstalledLocation,
     RenewalPlan, SeededChoice,
 };
+use crate::domain::revocation::{Installation, Retired};
 use crate::domain::{RequestTimestamp, SecretString};
 
 /// Rows renewing or replacing at once: gentle on the CA and the API, still quicker than one by one.
@@ -309,11 +312,66 @@ impl RowState {
     }
 }
 
+/// What the user asked the run to do with each issued certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AfterRenewal {
+    /// Replace the old certificate in the stores that hold it.
+    pub replace: bool,
+    /// Then revoke the old certificate once every installation job succeeded.
+    pub retire: bool,
+}
+
+/// Where retiring a row's superseded certificate stands (the run's option "revoke each superseded
+/// certificate once its installation jobs succeed").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Retirement {
+    /// The user did not ask for it.
+    Off,
+    /// Asked for: waits for the row's installation jobs to end.
+    AwaitingJobs,
+    Queued,
+    Revoking,
+    /// The run was stopped before it was sent.
+    NotStarted,
+    /// Keyfactor's answer, or what reading the certificate again found (a store holding it, a revocation
+    /// already in place).
+    Ended(Retired),
+    /// Not sent, and why (a failed installation job, no job at all).
+    NotRevoked(String),
+    /// The request failed; `maybe_sent` when it may have reached Command.
+    Failed {
+        message: String,
+        maybe_sent: bool,
+    },
+}
+
+impl Retirement {
+    /// What the row says about its old certificate `old_id`; nothing when the option is off.
+    pub fn describe(&self, old_id: i32) -> Option<String> {
+        Some(match self {
+            Self::Off => return None,
+            Self::AwaitingJobs => {
+                "Old certificate: revoked once its installation jobs succeed.".to_owned()
+            }
+            Self::Queued => "Old certificate: revocation queued.".to_owned(),
+            Self::Revoking => "Old certificate: checking the stores, then revoking…".to_owned(),
+            Self::NotStarted => "Old certificate: not revoked (the run was stopped).".to_owned(),
+            Self::Ended(retired) => retired.describe(old_id),
+            Self::NotRevoked(reason) => format!("Old certificate not revoked: {reason}"),
+            Self::Failed { message, .. } => {
+                format!("Old certificate: the revocation failed: {message}")
+            }
+        })
+    }
+}
+
 /// The next request the run sends for a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Work {
     Renew,
     Replace,
+    /// Revoke the superseded certificate (after reading it again).
+    Retire,
 }
 
 /// How many rows ended which way, for the summary line.
@@ -332,6 +390,10 @@ pub struct Summary {
     pub replaced: usize,
     /// Rows whose Replace failed, or failed in at least one store.
     pub replace_failed: usize,
+    /// Rows whose superseded certificate is revoked (or its revocation waits for approval).
+    pub revoked: usize,
+    /// Rows whose superseded certificate the run did not revoke, for a reason the row gives.
+    pub not_revoked: usize,
 }
 
 impl Summary {
@@ -364,6 +426,12 @@ impl Summary {
         if self.replacing > 0 {
             text.push_str(&format!("; Replace under way for {}", self.replacing));
         }
+        if self.revoked + self.not_revoked > 0 {
+            text.push_str(&format!(
+                "; old certificate revoked for {}, not for {}",
+                self.revoked, self.not_revoked
+            ));
+        }
         text
     }
 }
@@ -378,18 +446,94 @@ pub struct BulkRun {
     stopped: bool,
     /// Per row: when the first renewal whose answer was lost was sent.
     unconfirmed: BTreeMap<usize, DateTime<Utc>>,
+    /// Per row: retiring its superseded certificate.
+    retire: Vec<Retirement>,
+    /// Rows whose revocation may have reached Command although its answer was lost.
+    retire_unconfirmed: BTreeSet<usize>,
 }
 
 impl BulkRun {
     /// Every row queued; `replace[i]` says whether row `i` is replaced once issued.
     pub fn new(replace: Vec<bool>, limit: usize) -> Self {
+        let len = replace.len();
         Self {
             rows: vec![RowState::Queued; replace.len()],
             replace,
             limit: limit.max(1),
             stopped: false,
             unconfirmed: BTreeMap::new(),
+            retire: vec![Retirement::Off; len],
+            retire_unconfirmed: BTreeSet::new(),
         }
+    }
+
+    /// Retires each row's superseded certificate once its installation jobs succeed.
+    pub fn retiring(mut self) -> Self {
+        self.retire = vec![Retirement::AwaitingJobs; self.rows.len()];
+        self
+    }
+
+    /// Where retiring row `index`'s superseded certificate stands.
+    pub fn retirement(&self, index: usize) -> &Retirement {
+        self.retire.get(index).unwrap_or(&Retirement::Off)
+    }
+
+    /// The row's installation jobs moved to `installation`: `true` when its revocation is now queued (the
+    /// page then starts what the run allows). Only a row that was replaced and awaits its jobs moves.
+    pub fn jobs_ended(&mut self, index: usize, installation: &Installation) -> bool {
+        let replaced = matches!(self.rows.get(index), Some(RowState::Replaced { .. }));
+        let Some(retire) = self.retire.get_mut(index) else {
+            return false;
+        };
+        if !replaced || *retire != Retirement::AwaitingJobs {
+            return false;
+        }
+        match installation.reason_not_to_revoke() {
+            None => {
+                *retire = if self.stopped {
+                    Retirement::NotStarted
+                } else {
+                    Retirement::Queued
+                };
+                !self.stopped
+            }
+            Some(_) if *installation == Installation::Running => false,
+            Some(reason) => {
+                *retire = Retirement::NotRevoked(reason);
+                false
+            }
+        }
+    }
+
+    /// Whether a retry of row `index`'s revocation should say an earlier attempt went through when it
+    /// finds the certificate revoked.
+    pub fn retire_lost_earlier(&self, index: usize) -> bool {
+        self.retire_unconfirmed.contains(&index)
+    }
+
+    /// Records the revocation's answer for a row that was revoking.
+    pub fn retire_answered(&mut self, index: usize, answer: Result<Retired, (String, bool)>) {
+        let Some(retire) = self.retire.get_mut(index) else {
+            return;
+        };
+        if *retire != Retirement::Revoking {
+            return;
+        }
+        *retire = match answer {
+            Ok(retired) => {
+                self.retire_unconfirmed.remove(&index);
+                Retirement::Ended(retired)
+            }
+            Err((message, maybe_sent)) => {
+                if maybe_sent {
+                    self.retire_unconfirmed.insert(index);
+                }
+                Retirement::Failed {
+                    message,
+                    maybe_sent,
+                }
+            }
+        };
     }
 
     pub fn rows(&self) -> &[RowState] {
@@ -402,16 +546,39 @@ impl BulkRun {
 
     /// Requests are under way or rows wait for their turn.
     pub fn is_running(&self) -> bool {
-        self.rows
-            .iter()
-            .any(|row| row.is_active() || (!self.stopped && row.is_waiting()))
+        self.active() > 0
+            || (!self.stopped
+                && (self.rows.iter().any(RowState::is_waiting)
+                    || self.retire.contains(&Retirement::Queued)))
     }
 
-    /// Takes the next row to start, marking it under way: a Replace before a new renewal (finish what was
-    /// begun), rows in order, never more than the limit at once, nothing once stopped.
+    /// Requests under way: renewals, Replaces and revocations.
+    fn active(&self) -> usize {
+        self.rows.iter().filter(|r| r.is_active()).count()
+            + self
+                .retire
+                .iter()
+                .filter(|r| **r == Retirement::Revoking)
+                .count()
+    }
+
+    /// Takes the next row to start, marking it under way: a Replace, then a revocation, before a new
+    /// renewal (finish what was begun), rows in order, never more than the limit at once, nothing once
+    /// stopped.
     pub fn start_next(&mut self) -> Option<(usize, Work)> {
-        if self.stopped || self.rows.iter().filter(|r| r.is_active()).count() >= self.limit {
+        if self.stopped || self.active() >= self.limit {
             return None;
+        }
+        let replacing = self
+            .rows
+            .iter()
+            .any(|r| matches!(r, RowState::ReplaceQueued(_)));
+        if let (false, Some(index)) = (
+            replacing,
+            self.retire.iter().position(|r| *r == Retirement::Queued),
+        ) {
+            self.retire[index] = Retirement::Revoking;
+            return Some((index, Work::Retire));
         }
         let replace = self
             .rows
@@ -452,6 +619,17 @@ impl BulkRun {
                 self.unconfirmed.remove(&index);
             }
         }
+        if let (RenewalAnswer::Issued(_), false, Some(retire)) =
+            (&answer, replace, self.retire.get_mut(index))
+        {
+            if *retire == Retirement::AwaitingJobs {
+                *retire = Retirement::NotRevoked(
+                    Installation::NoJobs
+                        .reason_not_to_revoke()
+                        .unwrap_or_default(),
+                );
+            }
+        }
         *row = match answer {
             RenewalAnswer::Issued(renewed) if replace && self.stopped => {
                 RowState::ReplaceNotStarted(renewed)
@@ -475,6 +653,15 @@ impl BulkRun {
             return;
         };
         let renewed = renewed.clone();
+        if let (Ok((response, _)), Some(retire)) = (&answer, self.retire.get_mut(index)) {
+            if response.successful_stores.is_empty() && *retire == Retirement::AwaitingJobs {
+                *retire = Retirement::NotRevoked(
+                    Installation::of(&response.failed_stores, &[])
+                        .reason_not_to_revoke()
+                        .unwrap_or_default(),
+                );
+            }
+        }
         *row = match answer {
             Ok((response, submitted_at)) => RowState::Replaced {
                 renewed,
@@ -486,40 +673,68 @@ impl BulkRun {
         };
     }
 
-    /// Sets whether the run is stopped and moves every row through `change`.
-    fn restate(&mut self, stopped: bool, change: fn(RowState) -> RowState) {
+    /// Sets whether the run is stopped and moves every row through `change`, and every retirement
+    /// from `from` to `to`.
+    fn restate(
+        &mut self,
+        stopped: bool,
+        change: fn(RowState) -> RowState,
+        retire: (fn(&Retirement) -> bool, Retirement),
+    ) {
         self.stopped = stopped;
         for row in &mut self.rows {
             *row = change(std::mem::replace(row, RowState::Queued));
+        }
+        let (from, to) = retire;
+        for state in &mut self.retire {
+            if from(state) {
+                *state = to.clone();
+            }
         }
     }
 
     /// Sends nothing more: rows that had not begun stay untouched; requests under way finish.
     pub fn stop(&mut self) {
-        self.restate(true, |row| match row {
-            RowState::Queued => RowState::NotStarted,
-            RowState::ReplaceQueued(renewed) => RowState::ReplaceNotStarted(renewed),
-            other => other,
-        });
+        self.restate(
+            true,
+            |row| match row {
+                RowState::Queued => RowState::NotStarted,
+                RowState::ReplaceQueued(renewed) => RowState::ReplaceNotStarted(renewed),
+                other => other,
+            },
+            (|r| *r == Retirement::Queued, Retirement::NotStarted),
+        );
     }
 
     /// Queues the rows a stop left untouched.
     pub fn resume(&mut self) {
-        self.restate(false, |row| match row {
-            RowState::NotStarted => RowState::Queued,
-            RowState::ReplaceNotStarted(renewed) => RowState::ReplaceQueued(renewed),
-            other => other,
-        });
+        self.restate(
+            false,
+            |row| match row {
+                RowState::NotStarted => RowState::Queued,
+                RowState::ReplaceNotStarted(renewed) => RowState::ReplaceQueued(renewed),
+                other => other,
+            },
+            (|r| *r == Retirement::NotStarted, Retirement::Queued),
+        );
     }
 
     /// Queues the failed rows again: a failed renewal is renewed again (after looking for the earlier
-    /// attempt's certificate when its answer was lost), a failed Replace is replaced again.
+    /// attempt's certificate when its answer was lost), a failed Replace is replaced again, a failed
+    /// revocation is tried again (reading the certificate first, so one that went through is found).
     pub fn retry_failed(&mut self) {
-        self.restate(false, |row| match row {
-            RowState::Ended(RenewalAnswer::Failed { .. }) => RowState::Queued,
-            RowState::ReplaceFailed { renewed, .. } => RowState::ReplaceQueued(renewed),
-            other => other,
-        });
+        self.restate(
+            false,
+            |row| match row {
+                RowState::Ended(RenewalAnswer::Failed { .. }) => RowState::Queued,
+                RowState::ReplaceFailed { renewed, .. } => RowState::ReplaceQueued(renewed),
+                other => other,
+            },
+            (
+                |r| matches!(r, Retirement::Failed { .. }),
+                Retirement::Queued,
+            ),
+        );
     }
 
     /// When a retry of row `index` should first look for an earlier attempt's certificate.
@@ -537,6 +752,11 @@ impl BulkRun {
                 )
             })
             .count()
+            + self
+                .retire
+                .iter()
+                .filter(|r| matches!(r, Retirement::Failed { .. }))
+                .count()
     }
 
     pub fn not_started_count(&self) -> usize {
@@ -544,6 +764,11 @@ impl BulkRun {
             .iter()
             .filter(|r| matches!(r, RowState::NotStarted | RowState::ReplaceNotStarted(_)))
             .count()
+            + self
+                .retire
+                .iter()
+                .filter(|r| **r == Retirement::NotStarted)
+                .count()
     }
 
     pub fn summary(&self) -> Summary {
@@ -579,6 +804,13 @@ impl BulkRun {
                     summary.replaced += usize::from(!scheduled.is_empty());
                     summary.replace_failed += usize::from(!failed.is_empty());
                 }
+            }
+        }
+        for retire in &self.retire {
+            match retire {
+                Retirement::Ended(retired) if retired.is_revoked() => summary.revoked += 1,
+                Retirement::Ended(_) | Retirement::NotRevoked(_) => summary.not_revoked += 1,
+                _ => {}
             }
         }
         summary
@@ -1025,12 +1257,113 @@ mod tests {
         assert_eq!(lines[3], "");
     }
 
+    fn replaced(run: &mut BulkRun, index: usize, stores: &[&str], failed: &[&str]) {
+        let started = run.start_next();
+        assert_eq!(started, Some((index, Work::Renew)));
+        run.renewal_answered(index, RenewalAnswer::Issued(renewed(index as i32 + 100)));
+        assert_eq!(run.start_next(), Some((index, Work::Replace)));
+        let response = EnrollmentManagementResponse {
+            successful_stores: stores.iter().map(|s| (*s).to_owned()).collect(),
+            failed_stores: failed.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        run.replace_answered(index, Ok((response, at(0))));
+    }
+
+    #[test]
+    fn retiring_is_off_unless_asked_and_waits_for_the_jobs() {
+        let mut off = BulkRun::new(vec![true], 1);
+        replaced(&mut off, 0, &["s1"], &[]);
+        assert!(!off.jobs_ended(0, &Installation::Succeeded));
+        assert_eq!(off.retirement(0), &Retirement::Off);
+        assert_eq!(off.retirement(0).describe(1), None);
+
+        let mut run = BulkRun::new(vec![true], 1).retiring();
+        replaced(&mut run, 0, &["s1"], &[]);
+        assert!(!run.jobs_ended(0, &Installation::Running));
+        assert_eq!(run.retirement(0), &Retirement::AwaitingJobs);
+        assert!(run.jobs_ended(0, &Installation::Succeeded));
+        // Reported again by the page: queued once only.
+        assert!(!run.jobs_ended(0, &Installation::Succeeded));
+        assert!(run.is_running());
+        assert_eq!(run.start_next(), Some((0, Work::Retire)));
+        assert_eq!(run.start_next(), None);
+        run.retire_answered(0, Ok(Retired::Revoked));
+        assert_eq!(run.retirement(0), &Retirement::Ended(Retired::Revoked));
+        assert!(!run.is_running());
+        assert_eq!(run.summary().revoked, 1);
+        assert!(run
+            .summary()
+            .describe()
+            .ends_with("old certificate revoked for 1, not for 0"));
+    }
+
+    #[test]
+    fn a_row_whose_jobs_failed_or_that_had_no_job_is_not_revoked_and_says_why() {
+        let mut run = BulkRun::new(vec![true, true, false], 1).retiring();
+        replaced(&mut run, 0, &["s1"], &[]);
+        let failed = Installation::Failed {
+            stores: vec!["web01 /etc/tls".into()],
+        };
+        assert!(!run.jobs_ended(0, &failed));
+        assert!(run
+            .retirement(0)
+            .describe(1)
+            .unwrap()
+            .contains("web01 /etc/tls"));
+        // Keyfactor could schedule no job at all.
+        replaced(&mut run, 1, &[], &["s2"]);
+        assert!(matches!(run.retirement(1), Retirement::NotRevoked(_)));
+        // Issued, in no store: nothing installed it.
+        assert_eq!(run.start_next(), Some((2, Work::Renew)));
+        run.renewal_answered(2, RenewalAnswer::Issued(renewed(3)));
+        assert!(matches!(run.retirement(2), Retirement::NotRevoked(_)));
+        assert_eq!(run.start_next(), None);
+        assert_eq!(run.summary().not_revoked, 3);
+        // A store still holding the old certificate is an answer, not a failure to retry.
+        let mut held = BulkRun::new(vec![true], 1).retiring();
+        replaced(&mut held, 0, &["s1"], &[]);
+        held.jobs_ended(0, &Installation::Succeeded);
+        held.start_next();
+        held.retire_answered(0, Ok(Retired::StillInstalled(vec!["lb01 /x".into()])));
+        assert_eq!(held.failed_count(), 0);
+        assert!(held.retirement(0).describe(7).unwrap().contains("lb01 /x"));
+    }
+
+    #[test]
+    fn a_failed_revocation_is_retried_and_stop_holds_a_queued_one() {
+        let mut run = BulkRun::new(vec![true, true], 2).retiring();
+        replaced(&mut run, 0, &["s1"], &[]);
+        run.jobs_ended(0, &Installation::Succeeded);
+        run.stop();
+        assert_eq!(run.retirement(0), &Retirement::NotStarted);
+        assert_eq!(run.not_started_count(), 1 + 1);
+        run.resume();
+        assert_eq!(run.start_next(), Some((0, Work::Retire)));
+        run.retire_answered(0, Err(("timed out".into(), true)));
+        assert_eq!(run.failed_count(), 1);
+        assert!(run.retire_lost_earlier(0));
+        run.retry_failed();
+        assert_eq!(run.start_next(), Some((0, Work::Retire)));
+        run.retire_answered(
+            0,
+            Ok(Retired::AlreadyRevoked {
+                reason: Some(4),
+                ours: true,
+            }),
+        );
+        assert!(!run.retire_lost_earlier(0));
+        assert_eq!(run.failed_count(), 0);
+    }
+
     /// What the page may do to a run at any moment.
     #[derive(Clone, Debug)]
     enum Step {
         Start,
         Answer(usize, u8),
         Replace(usize, bool),
+        /// The row's installation jobs: 0 running, 1 succeeded, 2 failed.
+        Jobs(usize, u8),
+        Retire(usize, bool),
         Stop,
         Resume,
         Retry,
@@ -1041,6 +1374,8 @@ mod tests {
             4 => Just(Step::Start),
             4 => (0usize..8, 0u8..5).prop_map(|(i, a)| Step::Answer(i, a)),
             2 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Replace(i, ok)),
+            2 => (0usize..8, 0u8..3).prop_map(|(i, k)| Step::Jobs(i, k)),
+            2 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Retire(i, ok)),
             1 => Just(Step::Stop),
             1 => Just(Step::Resume),
             1 => Just(Step::Retry),
@@ -1056,9 +1391,11 @@ mod tests {
         fn the_limit_holds_and_no_row_is_lost(
             replace in proptest::collection::vec(any::<bool>(), 1..8),
             limit in 1usize..3,
+            retiring in any::<bool>(),
             steps in proptest::collection::vec(step(), 0..60),
         ) {
-            let mut run = BulkRun::new(replace.clone(), limit);
+            let run = BulkRun::new(replace.clone(), limit);
+            let mut run = if retiring { run.retiring() } else { run };
             for step in steps {
                 match step {
                     Step::Start => { run.start_next(); }
@@ -1074,11 +1411,23 @@ mod tests {
                     } else {
                         Err(String::new())
                     }),
+                    Step::Jobs(i, kind) => { run.jobs_ended(i, &match kind {
+                        0 => Installation::Running,
+                        1 => Installation::Succeeded,
+                        _ => Installation::Failed { stores: vec!["s".into()] },
+                    }); }
+                    Step::Retire(i, ok) => run.retire_answered(i, if ok {
+                        Ok(Retired::Revoked)
+                    } else {
+                        Err((String::new(), true))
+                    }),
                     Step::Stop => run.stop(),
                     Step::Resume => run.resume(),
                     Step::Retry => run.retry_failed(),
                 }
-                let active = run.rows().iter().filter(|r| matches!(r, RowState::Renewing | RowState::Replacing(_))).count();
+                let revoking = (0..replace.len()).filter(|i| *run.retirement(*i) == Retirement::Revoking).count();
+                prop_assert!(retiring || (0..replace.len()).all(|i| *run.retirement(i) == Retirement::Off));
+                let active = revoking + run.rows().iter().filter(|r| matches!(r, RowState::Renewing | RowState::Replacing(_))).count();
                 prop_assert!(active <= limit);
                 prop_assert_eq!(run.rows().len(), replace.len());
                 prop_assert_eq!(run.summary().total, replace.len());
@@ -1088,9 +1437,11 @@ mod tests {
                 match work {
                     Work::Renew => run.renewal_answered(i, RenewalAnswer::Issued(renewed(i as i32))),
                     Work::Replace => run.replace_answered(i, Err(String::new())),
+                    Work::Retire => run.retire_answered(i, Err((String::new(), false))),
                 }
             }
-            let under_way = run.rows().iter().any(|r| matches!(r, RowState::Renewing | RowState::Replacing(_)));
+            let under_way = run.rows().iter().any(|r| matches!(r, RowState::Renewing | RowState::Replacing(_)))
+                || (0..replace.len()).any(|i| *run.retirement(i) == Retirement::Revoking);
             prop_assert_eq!(run.is_running(), under_way);
             if !under_way {
                 prop_assert!(run.rows().iter().all(|r| !matches!(r, RowState::Queued | RowState::ReplaceQueued(_))));

@@ -2,7 +2,7 @@
 //! permissions per collection only; such a user is refused (403) unless each request names the collection
 //! with `collectionId`, which the specs allow on `GET /Certificates`, `GET /Certificates/{id}` and its
 //! `/History`, `GET /Enrollment/AvailableRenewal/…`, `POST /Enrollment/Renew` and `POST /Certificates/Download`
-//! and `/Recover`. The collection comes from
+//! and `/Recover` (and `POST /Certificates/Revoke` takes it in its body, `CollectionId`). The collection comes from
 //! `config.json` (`collection_id`) or from the link the user opened (`?collection=12`), which wins.
 
 use std::fmt;

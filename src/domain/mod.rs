@@ -51,6 +51,8 @@ pub mod reenrollment;
 pub mod renewal;
 /// Certificate files: download formats, file names, the PFX and its password.
 pub mod retrieval;
+/// Retiring the certificate a renewal superseded: when it is offered, what is revoked, why not.
+pub mod revocation;
 /// A redacting, zero-on-drop string for passwords.
 pub mod secret;
 /// A request that changes something, sent once even when its answer is lost.

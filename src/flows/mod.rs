@@ -11,3 +11,5 @@ pub mod jobs;
 pub mod reenrollment;
 /// Reading what a renewal needs, and renewing once, even after a lost answer.
 pub mod renewal;
+/// Retiring the superseded certificate: read it again, refuse while a store holds it, revoke once.
+pub mod revocation;

@@ -9,6 +9,7 @@ use crate::domain::action_log::{
     installation_outcome, renewal_outcome, renewal_reference, ActionKind, LoggedAction,
 };
 use crate::domain::models::{EnrollmentManagementResponse, RenewalResponse};
+use crate::domain::revocation::{Retired, Superseded};
 
 #[derive(Clone, Copy, Default)]
 pub struct ActionLog(RwSignal<Vec<LoggedAction>>);
@@ -80,6 +81,21 @@ impl ActionLog {
             subject,
             String::new(),
             format!("not scheduled: {error}"),
+            false,
+        );
+    }
+
+    /// Retiring a superseded certificate: revoked, refused, or what went wrong.
+    pub fn revocation(self, superseded: &Superseded, answer: &Result<Retired, ApiError>) {
+        let outcome = match answer {
+            Ok(retired) => retired.describe(superseded.old_id),
+            Err(error) => format!("not revoked: {error}"),
+        };
+        self.record(
+            ActionKind::Revocation,
+            format!("{} (ID {})", superseded.common_name, superseded.old_id),
+            format!("superseded by certificate {}", superseded.new_id),
+            outcome,
             false,
         );
     }

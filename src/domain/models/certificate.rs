@@ -35,6 +35,8 @@ pub struct Certificate {
     pub template_name: Option<String>,
     pub certificate_authority_name: Option<String>,
     pub cert_state: Option<CertState>,
+    /// RFC 5280 `CRLReason` code once revoked (4 superseded); `null` while the certificate is active.
+    pub revocation_reason: Option<i32>,
     pub requester_name: Option<String>,
     /// Only filled when the query asked for `includeHasPrivateKey`.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -138,6 +140,39 @@ pub struct RecoveryRequest {
 pub struct RecoveryResponse {
     #[serde(rename = "PFX")]
     pub pfx: SecretString,
+}
+
+/// Body of `POST /Certificates/Revoke` (`RevokeCertificateRequest`); the collection, when the page works
+/// in one, travels in the body, not in the query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevocationRequest {
+    pub certificate_ids: Vec<i32>,
+    /// RFC 5280 `CRLReason` (the spec's enum: 0–6, 8, 999, −1 remove from hold).
+    pub reason: i32,
+    pub comment: String,
+    #[serde(serialize_with = "wire_time::serialize")]
+    pub effective_date: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<u32>,
+}
+
+/// `RevocationResponse`: the certificates revoked, and those whose revocation waits for a workflow.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevocationResponse {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub revoked_ids: Vec<i32>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub suspended_certs: Vec<SuspendedRevocation>,
+}
+
+/// `SuspendedRevocationResponse`: a revocation a workflow holds until someone approves it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SuspendedRevocation {
+    pub cert_id: Option<i32>,
+    pub message: Option<String>,
 }
 
 /// One row of `GET /Certificates/{id}/History` (`CertificateOperation`): what happened to the certificate,

@@ -20,7 +20,8 @@ pub use authority::{
 };
 pub use certificate::{
     CertState, Certificate, CertificateLocation, CertificateOperation, DownloadRequest,
-    DownloadResponse, LocationCount, RecoveryRequest, RecoveryResponse, SubjectAltName,
+    DownloadResponse, LocationCount, RecoveryRequest, RecoveryResponse, RevocationRequest,
+    RevocationResponse, SubjectAltName, SuspendedRevocation,
 };
 pub(crate) use common::wire_time;
 pub use common::{FailedOperation, KeyfactorErrorBody, UnknownValue};

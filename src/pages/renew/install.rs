@@ -11,6 +11,7 @@ use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::domain::renewal::{deploy_request, replace_request, InstalledLocation};
+use crate::domain::revocation::Superseded;
 use crate::domain::submission::Submission;
 use crate::domain::{Guid, SecretString};
 use crate::flows::renewal::PlanData;
@@ -26,6 +27,7 @@ pub(super) fn Install(
     password: RwSignal<Option<SecretString>>,
 ) -> impl IntoView {
     let locations = data.locations.clone();
+    let superseded = Superseded::of(&data.certificate, new_id);
     if locations.is_empty() {
         return view! { <p>"The old certificate is in no store, so there is nothing to replace."</p> }.into_any();
     }
@@ -61,7 +63,7 @@ pub(super) fn Install(
             {move || submission.with(InstallSubmission::is_sending).then_some("Scheduling the installation jobs…")}
             {move || submission.with(|s| s.failure().cloned()).map(|error| view! { <ApiErrorNotice error /> })}
             {move || submission.with(|s| s.outcome().cloned()).map(|installed| view! {
-                <InstallOutcome installed locations=locations.clone() />
+                <InstallOutcome installed locations=locations.clone() superseded=superseded.clone() />
             })}
         </div>
     }

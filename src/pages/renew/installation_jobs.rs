@@ -1,15 +1,19 @@
 //! What Replace or Deploy scheduled: one row per store, each following its Management job until it ends,
-//! and the stores Keyfactor could not schedule.
+//! the stores Keyfactor could not schedule, and, once every job succeeded, retiring the old certificate.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::retire::RetireOld;
 use crate::components::data_table::DataTable;
-use crate::components::installation_job::{store_label, InstallationJobStatus};
+use crate::components::installation_job::{
+    follow_jobs, installation_of, store_label, InstallationJobStatus, StoreJob,
+};
 use crate::domain::action_log::ActionKind;
 use crate::domain::models::EnrollmentManagementResponse;
 use crate::domain::renewal::InstalledLocation;
+use crate::domain::revocation::Superseded;
 use crate::domain::Guid;
 use crate::routes::href;
 
@@ -49,6 +53,7 @@ fn store_name(locations: &[InstalledLocation], id: &str) -> String {
 pub(super) fn InstallOutcome(
     installed: Installed,
     locations: Vec<InstalledLocation>,
+    superseded: Superseded,
 ) -> impl IntoView {
     let Installed {
         kind,
@@ -76,11 +81,18 @@ pub(super) fn InstallOutcome(
                 })
         })
         .collect();
-    let failed = (!answer.failed_stores.is_empty()).then(|| {
+    let unscheduled: Vec<String> = answer
+        .failed_stores
+        .iter()
+        .map(|id| store_name(&locations, id))
+        .collect();
+    let jobs = follow_jobs(scheduled, submitted_at);
+    let installation = installation_of(unscheduled.clone(), &jobs);
+    let failed = (!unscheduled.is_empty()).then(|| {
         view! {
             <h3>"Failed stores"</h3>
             <ul class="failed-stores">
-                {answer.failed_stores.iter().map(|id| view! { <li>{store_name(&locations, id)}</li> }).collect_view()}
+                {unscheduled.into_iter().map(|store| view! { <li>{store}</li> }).collect_view()}
             </ul>
         }
     });
@@ -88,21 +100,22 @@ pub(super) fn InstallOutcome(
         <div class="notice">
             <p>{format!("{what}: {} store(s) scheduled, {} failed.", answer.successful_stores.len(), answer.failed_stores.len())}</p>
             {failed}
-            {(!scheduled.is_empty()).then(|| view! { <StoreJobs scheduled submitted_at /> })}
+            {(!jobs.is_empty()).then(|| view! { <StoreJobs jobs /> })}
             <p>"All jobs are also listed on the "<A href=href("/jobs")>"Jobs page"</A>"."</p>
         </div>
+        <RetireOld superseded installation />
     }
 }
 
 /// One row per store that got a management job, each following its job until it ends.
 #[component]
-fn StoreJobs(scheduled: Vec<InstalledLocation>, submitted_at: DateTime<Utc>) -> impl IntoView {
+fn StoreJobs(jobs: Vec<StoreJob>) -> impl IntoView {
     view! {
         <DataTable caption="Installation jobs, one per store (updated as the orchestrators report)" headers=&["Store", "Job status"] class="successful-stores">
-            {scheduled.into_iter().map(|location| view! {
+            {jobs.into_iter().map(|job| view! {
                 <tr>
-                    <th scope="row">{store_label(&location)}</th>
-                    <td><InstallationJobStatus location submitted_at /></td>
+                    <th scope="row">{store_label(&job.location)}</th>
+                    <td><InstallationJobStatus polling=job.polling /></td>
                 </tr>
             }).collect_view()}
         </DataTable>

@@ -8,6 +8,7 @@ mod installation_jobs;
 mod lookup;
 mod plan;
 mod result;
+mod retire;
 mod search;
 mod submit;
 

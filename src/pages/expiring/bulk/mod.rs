@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use super::RenewalKind;
 use crate::api::client::KeyfactorClient;
 use crate::components::api_error::ApiErrorNotice;
-use crate::domain::bulk::PlannedRow;
+use crate::domain::bulk::{AfterRenewal, PlannedRow};
 use crate::domain::command_version::CommandVersion;
 use crate::domain::models::Certificate;
 use crate::domain::renewal::RenewalPlan;
@@ -91,10 +91,10 @@ fn BulkPlan(
     rows: Vec<PlannedRow>,
     close: Callback<bool>,
 ) -> impl IntoView {
-    let started = RwSignal::new(None::<(Vec<PlannedRow>, bool)>);
+    let started = RwSignal::new(None::<(Vec<PlannedRow>, AfterRenewal)>);
     let start = Callback::new(move |choice| started.set(Some(choice)));
     move || match started.get() {
         None => view! { <PlanStep version rows=rows.clone() start close /> }.into_any(),
-        Some((rows, replace)) => view! { <BulkRunView rows replace close /> }.into_any(),
+        Some((rows, after)) => view! { <BulkRunView rows after close /> }.into_any(),
     }
 }

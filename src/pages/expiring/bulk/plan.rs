@@ -8,7 +8,7 @@ use super::certificates_count;
 use crate::components::data_table::DataTable;
 use crate::components::enrollment_pickers::EnrollmentPickers;
 use crate::components::installation_job::store_label;
-use crate::domain::bulk::{PlannedRow, RowRenewal, BULK_AT_ONCE};
+use crate::domain::bulk::{AfterRenewal, PlannedRow, RowRenewal, BULK_AT_ONCE};
 use crate::domain::command_version::CommandVersion;
 use crate::domain::display;
 use crate::domain::models::EnrollmentProfile;
@@ -60,12 +60,12 @@ impl BatchChoice {
 }
 
 /// The plan, the one CA and template for the rows that need one, and the confirmation: `start` gets the
-/// rows to renew and whether to Replace.
+/// rows to renew and what to do once each is issued.
 #[component]
 pub(super) fn PlanStep(
     version: CommandVersion,
     rows: Vec<PlannedRow>,
-    start: Callback<(Vec<PlannedRow>, bool)>,
+    start: Callback<(Vec<PlannedRow>, AfterRenewal)>,
     close: Callback<bool>,
 ) -> impl IntoView {
     let needing = rows
@@ -92,6 +92,8 @@ pub(super) fn PlanStep(
     let in_stores = Signal::derive(move || count(|r| r.renewal.included() && !r.stores.is_empty()));
     let total = move || planned.with(Vec::len);
     let replace = RwSignal::new(true);
+    // Off by default: revoking is for the user to ask for.
+    let retire = RwSignal::new(false);
     let confirm = move |_| {
         batch.tried.set(true);
         if !batch.is_empty() && batch.choice().is_none() {
@@ -103,7 +105,12 @@ pub(super) fn PlanStep(
                 .cloned()
                 .collect::<Vec<_>>()
         });
-        start.run((included, replace.get_untracked()));
+        let replace = replace.get_untracked();
+        let after = AfterRenewal {
+            replace,
+            retire: replace && retire.get_untracked(),
+        };
+        start.run((included, after));
     };
     view! {
         <p>{move || format!(
@@ -115,6 +122,7 @@ pub(super) fn PlanStep(
         {(needing > 0).then(|| view! { <BatchChoiceFields needing version batch /> })}
         <Show when=move || { to_renew.get() > 0 }>
             <ReplaceCheckbox replace to_renew in_stores />
+            <RetireCheckbox replace retire />
         </Show>
         <div class="button-row">
             <Show when=move || { to_renew.get() > 0 }>
@@ -199,6 +207,23 @@ fn ReplaceCheckbox(
             <input type="checkbox" id="bulk-replace" prop:checked=move || replace.get()
                 on:change:target=move |ev| replace.set(ev.target().checked()) />
             <label for="bulk-replace">{move || format!("Then replace each old certificate in the stores that hold it ({} of {} are in a store)", in_stores.get(), to_renew.get())}</label>
+        </div>
+    }
+}
+
+/// Whether the run revokes each superseded certificate once its installation jobs all succeeded.
+#[component]
+fn RetireCheckbox(replace: RwSignal<bool>, retire: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id="bulk-retire" aria-describedby="bulk-retire-hint"
+                disabled=move || !replace.get()
+                prop:checked=move || retire.get()
+                on:change:target=move |ev| retire.set(ev.target().checked()) />
+            <label for="bulk-retire">"Revoke each superseded certificate once its installation jobs succeed"</label>
+            <p class="field-hint" id="bulk-retire-hint">
+                "Reason: superseded (4). A row whose job fails, or whose old certificate a store still holds, is not revoked, and says why. Needs Replace."
+            </p>
         </div>
     }
 }

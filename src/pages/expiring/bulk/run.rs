@@ -8,28 +8,31 @@ use super::copy_passwords::CopyPasswords;
 use super::row::BulkRow;
 use super::runner::Runner;
 use crate::components::data_table::DataTable;
-use crate::domain::bulk::{BulkRun, PlannedRow, BULK_AT_ONCE};
+use crate::domain::bulk::{AfterRenewal, BulkRun, PlannedRow, BULK_AT_ONCE};
 use crate::domain::SecretString;
 use crate::hooks::use_secret_vault::use_secret_vault;
 
 #[component]
 pub(super) fn BulkRunView(
     rows: Vec<PlannedRow>,
-    replace: bool,
+    after: AfterRenewal,
     close: Callback<bool>,
 ) -> impl IntoView {
-    let run = RwSignal::new(BulkRun::new(
+    let run = BulkRun::new(
         rows.iter()
-            .map(|row| replace && !row.stores.is_empty())
+            .map(|row| after.replace && !row.stores.is_empty())
             .collect(),
         BULK_AT_ONCE,
-    ));
+    );
+    let run = RwSignal::new(if after.retire { run.retiring() } else { run });
     // One per row, in the vault: wiped when this view goes away or the user leaves.
     let vault = use_secret_vault();
     let passwords: Vec<RwSignal<Option<SecretString>>> =
         rows.iter().map(|_| vault.hold()).collect();
     let runner = StoredValue::new_local(Runner::new(rows.clone(), run, passwords.clone()));
     runner.with_value(Runner::pump);
+    // A row whose jobs all succeeded queues its revocation: start what the run allows.
+    let pump = Callback::new(move |()| runner.with_value(Runner::pump));
     let again = Callback::new(move |change: fn(&mut BulkRun)| {
         run.update(change);
         runner.with_value(Runner::pump);
@@ -60,7 +63,7 @@ pub(super) fn BulkRunView(
         <CopyPasswords confirm=confirm_copy with_password names passwords=passwords.clone() run />
         <DataTable caption="Each certificate's renewal and installation" headers=&["Certificate", "State", "New certificate", "PFX password", "Installation"] class="bulk-run">
             {rows.into_iter().zip(passwords).enumerate().map(|(index, (row, password))| {
-                view! { <BulkRow index row run password /> }
+                view! { <BulkRow index row run password pump /> }
             }).collect_view()}
         </DataTable>
     }

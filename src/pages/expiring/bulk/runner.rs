@@ -1,5 +1,6 @@
-//! The requests of a run: each row's renewal, then its Replace, started while the run's state machine
-//! allows, each answer recorded in the run, the action log and the row's password.
+//! The requests of a run: each row's renewal, then its Replace, then (when asked) the revocation of its
+//! superseded certificate, started while the run's state machine allows, each answer recorded in the run,
+//! the action log and the row's password.
 
 use chrono::Utc;
 use leptos::prelude::*;
@@ -11,9 +12,11 @@ use crate::domain::action_log::ActionKind;
 use crate::domain::bulk::{BulkRun, PlannedRow, RenewalAnswer, RowState, Work};
 use crate::domain::display;
 use crate::domain::renewal::replace_request;
+use crate::domain::revocation::Superseded;
 use crate::domain::submission::Failure;
 use crate::domain::{RequestTimestamp, SecretString};
 use crate::flows::renewal::{renew_once, RenewOutcome};
+use crate::flows::revocation::retire_once;
 use crate::hooks::use_action_log::{use_action_log, ActionLog};
 
 /// Drives a run: starts rows while the state machine allows, and records each answer.
@@ -55,6 +58,7 @@ impl Runner {
                     match work {
                         Work::Renew => runner.renew(index).await,
                         Work::Replace => runner.replace(index).await,
+                        Work::Retire => runner.retire(index).await,
                     }
                     runner.pump();
                 })
@@ -160,5 +164,30 @@ impl Runner {
             }
         };
         self.run.try_update(|r| r.replace_answered(index, answer));
+    }
+
+    /// Revokes the row's superseded certificate, unless reading it again shows a store still holds it.
+    async fn retire(&self, index: usize) {
+        let Some(row) = self.row(index) else { return };
+        let (renewed, lost_earlier) = self.run.with_untracked(|r| {
+            (
+                r.row(index).and_then(RowState::renewed).cloned(),
+                r.retire_lost_earlier(index),
+            )
+        });
+        let Some(renewed) = renewed else { return };
+        let superseded = Superseded::of(&row.certificate, renewed.certificate_id);
+        let answer = retire_once(&self.client, &superseded, lost_earlier, Utc::now()).await;
+        if matches!(answer, Err(ApiError::Cancelled)) {
+            return;
+        }
+        self.log.revocation(&superseded, &answer);
+        let answer = answer.map_err(|error| {
+            if error.means_signed_out(self.client.auth_mode()) {
+                self.run.try_update(BulkRun::stop);
+            }
+            (error.to_string(), error.may_have_taken_effect())
+        });
+        self.run.try_update(|r| r.retire_answered(index, answer));
     }
 }
