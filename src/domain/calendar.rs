@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::display::certificate_name;
+use super::display::{certificate_name, compact_day, compact_second, minute_without_zone};
 use super::models::Certificate;
 
 /// The calendar file's media type and name.
@@ -33,7 +33,7 @@ pub fn expiry_calendar(
         "METHOD:PUBLISH".to_owned(),
     ];
     let mut count = 0;
-    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = compact_second(now);
     for (certificate, not_after) in certificates.iter().filter_map(|c| Some((c, c.not_after?))) {
         count += 1;
         let id = certificate.id;
@@ -44,17 +44,14 @@ pub fn expiry_calendar(
             "BEGIN:VEVENT".to_owned(),
             format!("UID:certificate-{id}-expiry@{}", escape(domain)),
             format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d")),
-            format!(
-                "DTEND;VALUE=DATE:{}",
-                (day + Duration::days(1)).format("%Y%m%d")
-            ),
+            format!("DTSTART;VALUE=DATE:{}", compact_day(day)),
+            format!("DTEND;VALUE=DATE:{}", compact_day(day + Duration::days(1))),
             format!("SUMMARY:{}", escape(&summary)),
             format!(
                 "DESCRIPTION:{}",
                 escape(&format!(
                     "Certificate ID {id} expires {} UTC. Renew it before then: {renew_url}",
-                    not_after.format("%Y-%m-%d %H:%M"),
+                    minute_without_zone(not_after),
                 ))
             ),
             format!("URL:{renew_url}"),

@@ -31,6 +31,21 @@ impl Default for ExpiryWindow {
     }
 }
 
+/// `YYYY-MM-DD`, exactly (what a date field gives), read without chrono's strftime parser.
+fn iso_day(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
 impl ExpiryWindow {
     pub fn parse_days(raw: &str) -> Result<Self, String> {
         match raw.trim().parse::<u32>() {
@@ -40,8 +55,8 @@ impl ExpiryWindow {
     }
 
     pub fn parse_until(raw: &str, today: NaiveDate) -> Result<Self, String> {
-        let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-            .map_err(|_| "Enter the date as YYYY-MM-DD, e.g. 2026-12-31.".to_owned())?;
+        let date = iso_day(raw.trim())
+            .ok_or_else(|| "Enter the date as YYYY-MM-DD, e.g. 2026-12-31.".to_owned())?;
         if date < today {
             return Err("Choose a date from today on.".to_owned());
         }

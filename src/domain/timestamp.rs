@@ -3,20 +3,12 @@
 use std::fmt;
 
 use chrono::format::ParseErrorKind;
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Timelike, Utc};
 
 use super::text::Trimmed;
 
-/// The form Keyfactor's docs ask for: `YYYY-MM-DDTHH:mm:ss.000Z`.
-const WIRE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
-
-/// Date-time layouts that are complete except for the zone, to recognise a missing zone.
-const ZONELESS_FORMATS: [&str; 4] = [
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-];
+/// What completes a date and time that lacks only its zone (with or without seconds) into RFC 3339.
+const ZONE_COMPLETIONS: [&str; 2] = ["Z", ":00Z"];
 
 /// A UTC instant truncated to milliseconds, so the value equals what is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,16 +58,28 @@ impl RequestTimestamp {
     }
 }
 
+/// A date and time (`T` or a space between, seconds optional) complete but for its zone. Read as RFC 3339
+/// with a zone added, so no strftime parser is shipped for it.
 fn has_no_zone(text: &str) -> bool {
-    ZONELESS_FORMATS
+    ZONE_COMPLETIONS
         .iter()
-        .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok())
+        .any(|zone| DateTime::parse_from_rfc3339(&format!("{text}{zone}")).is_ok())
 }
 
+/// The form Keyfactor's docs ask for: `YYYY-MM-DDTHH:mm:ss.000Z` (written from the fields: chrono's
+/// `to_rfc3339_opts` panics beyond year 9999, and its `format` would ship the strftime machinery).
 impl fmt::Display for RequestTimestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `format` (unlike `to_rfc3339_opts`) cannot panic on years beyond 9999.
-        write!(f, "{}", self.0.format(WIRE_FORMAT))
+        let time = self.0;
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}.{:03}Z",
+            super::display::date(time),
+            time.hour(),
+            time.minute(),
+            time.second(),
+            time.nanosecond() / 1_000_000
+        )
     }
 }
 

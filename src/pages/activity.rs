@@ -7,6 +7,7 @@ use crate::components::data_table::DataTable;
 use crate::components::page_section::PageSection;
 use crate::components::secret_value::copy_text;
 use crate::domain::action_log::export_json;
+use crate::domain::display::clock;
 use crate::hooks::use_action_log::use_action_log;
 
 #[component]
@@ -33,7 +34,7 @@ pub fn ActivityPage() -> impl IntoView {
             <DataTable caption="What you did in this tab, oldest first" headers=&["Time (UTC)", "Action", "Certificate or store", "Keyfactor ids", "Outcome"]>
                 {actions.into_iter().map(|action| view! {
                     <tr>
-                        <td class="num">{action.at.format("%H:%M:%S").to_string()}</td>
+                        <td class="num">{clock(action.at)}</td>
                         <th scope="row">{action.kind.label()}</th>
                         <td>{action.subject}</td>
                         <td>{action.reference}</td>

@@ -1,5 +1,5 @@
-//! The release bundle: trunk's optimised build, then `.br` and `.gz` beside every compressible file so
-//! servers send them as they are instead of compressing per request. Except `config.json`: operators
+//! The release bundle: trunk's optimised build, its scripts minified by terser, then `.br` and `.gz` beside
+//! every compressible file so servers send them as they are instead of compressing per request. Except `config.json`: operators
 //! replace it in the deployed folder, and a precompressed copy beside it would be served instead of theirs.
 
 use std::path::{Path, PathBuf};
@@ -37,8 +37,71 @@ pub fn build(root: &Path, index: &Path, public_path: &str, dist: &Path) -> Resul
         .arg(dist)
         .current_dir(root)
         .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
+    minify_scripts(dist)?;
     precompress(dist)?;
     Ok(dist.to_path_buf())
+}
+
+/// Trunk's own minifier cannot parse wasm-bindgen's glue (`export default` stops it: "Failed to minify JS",
+/// and the glue shipped as written), so Trunk.toml turns it off and terser (npm) minifies every script here,
+/// then index.html's subresource-integrity hash of each is renewed (the browser refuses a script whose hash
+/// differs). The names stay trunk's content hashes of the unminified script: still one name per content.
+fn minify_scripts(dist: &Path) -> Result<(), String> {
+    let index = dist.join("index.html");
+    let mut html =
+        std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for script in entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "js"))
+    {
+        run(Command::new("terser")
+            .arg(&script)
+            .args(["--module", "--compress", "--mangle", "--output"])
+            .arg(&script))?;
+        let bytes = std::fs::read(&script).map_err(|e| format!("{}: {e}", script.display()))?;
+        let name = script
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        html = with_integrity(&html, name, &bytes);
+    }
+    std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// `html` with the `integrity` of every tag whose `href` names `file` set to `bytes`' sha384 (tags without
+/// one, like the boot script's, are left as they are).
+fn with_integrity(html: &str, file: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes));
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(tag_start) = rest.find('<') {
+        let tag_end = rest[tag_start..]
+            .find('>')
+            .map_or(rest.len(), |end| tag_start + end + 1);
+        let tag = &rest[tag_start..tag_end];
+        out.push_str(&rest[..tag_start]);
+        let names_file =
+            tag.contains(&format!("/{file}\"")) || tag.contains(&format!("\"{file}\""));
+        match tag.find("integrity=\"sha384-").filter(|_| names_file) {
+            Some(at) => {
+                let value_start = at + "integrity=\"".len();
+                let value_end = tag[value_start..]
+                    .find('"')
+                    .map_or(tag.len(), |end| value_start + end);
+                out.push_str(&tag[..value_start]);
+                out.push_str(&format!("sha384-{hash}"));
+                out.push_str(&tag[value_end..]);
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn precompress(dist: &Path) -> Result<(), String> {
@@ -106,6 +169,20 @@ mod tests {
             assert!(!is_operators(Path::new(shipped)), "{shipped}");
         }
         assert!(!is_compressible(Path::new("dist/index.html.br")));
+    }
+
+    #[test]
+    fn a_minified_script_gets_its_new_integrity_hash_and_nothing_else_changes() {
+        let html = concat!(
+            "<link rel=\"stylesheet\" href=\"/main-1.css\" integrity=\"sha384-css\"/>\n",
+            "<link rel=\"modulepreload\" href=\"/certs/app-1.js\" crossorigin=\"anonymous\" integrity=\"sha384-old\">",
+            "<link rel=\"preload\" href=\"/certs/app-1_bg.wasm\" integrity=\"sha384-wasm\" as=\"fetch\">",
+        );
+        // sha384("abc"), FIPS 180-2 appendix D.
+        let expected = "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn";
+        let renewed = with_integrity(html, "app-1.js", b"abc");
+        assert_eq!(renewed, html.replace("sha384-old", expected));
+        assert_eq!(with_integrity(html, "boot.js", b"abc"), html);
     }
 
     #[test]

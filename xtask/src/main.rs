@@ -1,6 +1,7 @@
 //! Developer commands. `cargo xtask demo` serves the portal on the simulator; `cargo xtask test` runs every
 //! test there is. Both install what is missing first, so they work on a fresh machine.
 
+mod attribution;
 mod bench;
 mod bundle;
 mod layers;

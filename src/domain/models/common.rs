@@ -1,7 +1,7 @@
 //! Pieces every model shares: Keyfactor's error body, the date-time wire format, `null`-tolerant
 //! collections and the lenient integer enums.
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serializer};
 
 /// Keyfactor's error body, e.g. `{"ErrorCode":"0xA0110002","Message":"No private key could be found…"}`.
@@ -44,9 +44,9 @@ pub(crate) mod wire_time {
         let text = text.trim();
         DateTime::parse_from_rfc3339(text)
             .map(|time| time.with_timezone(&Utc))
+            // Zone-less is RFC 3339 without its zone (no strftime parser shipped for it).
             .or_else(|_| {
-                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                    .map(|naive| naive.and_utc())
+                DateTime::parse_from_rfc3339(&format!("{text}Z")).map(|time| time.to_utc())
             })
             .ok()
     }

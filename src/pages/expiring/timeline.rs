@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
+use crate::domain::display::day_of_month;
 use crate::domain::expiring::{weekly_counts, TIMELINE_WEEKS};
 use crate::domain::models::Certificate;
 
@@ -14,11 +15,7 @@ pub(super) fn ExpiryTimeline(certificates: Vec<Certificate>, now: DateTime<Utc>)
     const HEIGHT: usize = 100;
     let weeks = weekly_counts(&certificates, now);
     let highest = weeks.iter().copied().max().unwrap_or(0).max(1) as usize;
-    let week_start = |week: usize| {
-        (now + Duration::weeks(week as i64))
-            .format("%d %b")
-            .to_string()
-    };
+    let week_start = |week: usize| day_of_month((now + Duration::weeks(week as i64)).date_naive());
     let description = weeks
         .iter()
         .enumerate()

@@ -1,0 +1,305 @@
+//! Where the shipped wasm's bytes are, by crate and by part of the portal, so a growing bundle names its cause.
+//!
+//! The shipped file has no names, so the bench rebuilds it the way trunk does (wasm-bindgen, then wasm-opt with
+//! index.html's settings) but keeps the name section (`-g`), whose function sizes then match the shipped ones
+//! (the name section itself is left out of every sum). twiggy lists each function and data segment; each is
+//! given to an owner by its name: the portal's own module when the name mentions one (serde's `Deserialize`
+//! for a model counts for the models), else the crate the name starts with. Leptos' generic view code
+//! instantiated for the portal's views keeps Leptos' names (`tachys::…::build::{{closure}}`), so it counts for
+//! Leptos: a dominator tree cannot tell more, since every view closure is reached through the one function table.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::bundle;
+use crate::process::{output_of, run};
+
+/// The portal's wasm as shipped, but with function names: `(name, bytes)` per item.
+pub fn shipped_items(root: &Path) -> Result<Vec<(String, u64)>, String> {
+    let release = bundle::target_dir(root).join("wasm32-unknown-unknown/release");
+    let work = bundle::target_dir(root).join("bench/attribution");
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--out-dir"])
+        .arg(&work)
+        .arg(release.join("certportal.wasm")))?;
+    let named = work.join("certportal_named.wasm");
+    run(Command::new("wasm-opt")
+        .args(["-Oz", "-g"])
+        .args(wasm_opt_params(root)?)
+        .arg(work.join("certportal_bg.wasm"))
+        .arg("-o")
+        .arg(&named))?;
+    ensure_twiggy()?;
+    let listing = output_of(
+        Command::new("twiggy")
+            .args(["top", "-n", "1000000", "--format", "json"])
+            .arg(&named),
+    )
+    .ok_or_else(|| format!("twiggy could not read {}", named.display()))?;
+    let items: Vec<Value> = serde_json::from_str(&listing).map_err(|e| format!("twiggy: {e}"))?;
+    Ok(items
+        .iter()
+        .filter_map(|item| {
+            Some((
+                item["name"].as_str()?.to_owned(),
+                item["shallow_size"].as_u64()?,
+            ))
+        })
+        .collect())
+}
+
+fn ensure_twiggy() -> Result<(), String> {
+    if output_of(Command::new("twiggy").arg("--version")).is_some() {
+        return Ok(());
+    }
+    run(Command::new("cargo").args(["install", "twiggy", "--locked"]))
+}
+
+/// The wasm-opt feature flags trunk is given in index.html (`data-wasm-opt-params`), so the analysis
+/// optimises exactly as the shipped build does.
+fn wasm_opt_params(root: &Path) -> Result<Vec<String>, String> {
+    let index = root.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let start = html
+        .find("data-wasm-opt-params=\"")
+        .ok_or("index.html has no data-wasm-opt-params")?
+        + "data-wasm-opt-params=\"".len();
+    let params = &html[start..];
+    let end = params
+        .find('"')
+        .ok_or("unterminated data-wasm-opt-params")?;
+    Ok(params[..end]
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Bytes per owner, largest first; names that are not shipped (the name section) are left out.
+pub fn by_owner(items: &[(String, u64)]) -> Vec<(String, u64)> {
+    let mut owners: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, bytes) in items {
+        if let Some(owner) = owner(name) {
+            *owners.entry(owner).or_default() += bytes;
+        }
+    }
+    let mut owners: Vec<_> = owners.into_iter().collect();
+    owners.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    owners
+}
+
+/// Crates grouped the way a size decision is taken: one row per library a lever would act on.
+const CRATE_GROUPS: &[(&str, &[&str])] = &[
+    (
+        "Leptos (runtime, router, generic view code)",
+        &[
+            "leptos",
+            "leptos_dom",
+            "leptos_router",
+            "leptos_server",
+            "reactive_graph",
+            "reactive_stores",
+            "tachys",
+            "either_of",
+            "send_wrapper",
+            "any_spawner",
+            "throw_error",
+            "or_poisoned",
+            "slotmap",
+            "guardian",
+            "server_fn",
+            "oco_ref",
+        ],
+    ),
+    (
+        "serde, serde_json",
+        &["serde", "serde_core", "serde_json", "zmij", "itoa", "ryu"],
+    ),
+    ("chrono", &["chrono"]),
+    (
+        "wasm-bindgen, js-sys, web-sys, gloo",
+        &[
+            "wasm_bindgen",
+            "wasm_bindgen_futures",
+            "js_sys",
+            "web_sys",
+            "gloo_net",
+            "gloo_utils",
+            "gloo_timers",
+            "gloo_events",
+        ],
+    ),
+    (
+        "futures",
+        &[
+            "futures_util",
+            "futures_core",
+            "futures_channel",
+            "futures_executor",
+            "pin_project",
+        ],
+    ),
+    (
+        "Rust std (formatting, collections, allocator)",
+        &[
+            "core",
+            "alloc",
+            "std",
+            "dlmalloc",
+            "hashbrown",
+            "indexmap",
+            "compiler_builtins",
+            "str",
+            "char",
+            "f64",
+            "f32",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "usize",
+            "i32",
+            "i64",
+            "bool",
+            "memchr",
+        ],
+    ),
+];
+
+/// Who a wasm item's bytes count for, from its name; `None` for what is not shipped.
+fn owner(name: &str) -> Option<String> {
+    if name.contains("subsection") || name.contains("custom section") {
+        return None;
+    }
+    if name.starts_with("data segment") || name.starts_with("data[") {
+        return Some("read-only data (messages, labels, tables)".into());
+    }
+    if let Some(module) = portal_module(name) {
+        return Some(module);
+    }
+    let krate = leading_crate(name);
+    let group = CRATE_GROUPS
+        .iter()
+        .find(|(_, crates)| crates.contains(&krate.as_str()))
+        .map(|(group, _)| (*group).to_owned());
+    Some(group.unwrap_or_else(|| {
+        if [
+            "import", "export", "elem", "table", "type", "global", "code", "func",
+        ]
+        .iter()
+        .any(|kind| name.starts_with(kind))
+        {
+            "wasm tables, imports and exports".into()
+        } else {
+            format!("other: {krate}")
+        }
+    }))
+}
+
+/// The portal's module a name mentions: `pages::<page>`, the models (with their serde code), or a layer.
+fn portal_module(name: &str) -> Option<String> {
+    let path = &name[name.find("certportal::")? + "certportal::".len()..];
+    let mut parts = path
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .next()
+        .unwrap_or_default()
+        .split("::");
+    let layer = parts.next().unwrap_or_default();
+    let inner = parts.next().unwrap_or_default();
+    Some(match (layer, inner) {
+        ("domain", "models") => "portal: Keyfactor models (serde decoding)".into(),
+        ("pages", page)
+            if !page.is_empty() && page.chars().all(|c| c.is_lowercase() || c == '_') =>
+        {
+            format!("portal: pages::{page}")
+        }
+        (layer, _) => format!("portal: {layer}"),
+    })
+}
+
+/// The crate a name begins with: `<A as B>::f` counts for A's crate unless A is a bare type parameter.
+fn leading_crate(name: &str) -> String {
+    let trimmed = name.trim_start_matches(['<', '&', '*', ' ', '(', '[']);
+    let trimmed = trimmed
+        .strip_prefix("mut ")
+        .or_else(|| trimmed.strip_prefix("dyn "))
+        .or_else(|| trimmed.strip_prefix("const "))
+        .unwrap_or(trimmed);
+    let first: String = trimmed
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let bare_type_parameter = !trimmed[first.len()..].starts_with("::");
+    if bare_type_parameter {
+        if let Some(trait_start) = name.find(" as ") {
+            return leading_crate(&name[trait_start + 4..]);
+        }
+    }
+    first
+}
+
+/// The path of the analysis build's named wasm (printed so a reader can run twiggy on it themselves).
+pub fn named_wasm(root: &Path) -> PathBuf {
+    bundle::target_dir(root).join("bench/attribution/certportal_named.wasm")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_count_for_the_portal_module_they_mention() {
+        assert_eq!(
+            owner("certportal::domain::models::certificate::_::<impl serde_core::de::Deserialize for certportal::domain::models::certificate::Certificate>::deserialize::h3b82").as_deref(),
+            Some("portal: Keyfactor models (serde decoding)")
+        );
+        assert_eq!(
+            owner("core::ptr::drop_in_place<certportal::pages::reenroll::store::Chosen>")
+                .as_deref(),
+            Some("portal: pages::reenroll")
+        );
+        assert_eq!(
+            owner("certportal::flows::renewal::renew_once::{{closure}}::h993c").as_deref(),
+            Some("portal: flows")
+        );
+        assert_eq!(
+            owner("certportal::app::start::{{closure}}::ha56f").as_deref(),
+            Some("portal: app")
+        );
+    }
+
+    #[test]
+    fn other_names_count_for_the_crate_they_start_with() {
+        let cases = [
+            ("tachys::reactive_graph::<impl tachys::view::Render for F>::build::{{closure}}::h079c", "Leptos (runtime, router, generic view code)"),
+            ("<either_of::EitherOf6<A,B,C,D,E,F> as leptos_router::matching::choose_view::ChooseView>::choose", "Leptos (runtime, router, generic view code)"),
+            ("<f64 as core[c5930c85a12de822]::fmt::Display>::fmt", "Rust std (formatting, collections, allocator)"),
+            ("<T as alloc::string::ToString>::to_string::h1", "Rust std (formatting, collections, allocator)"),
+            ("<&mut serde_json::de::Deserializer<R> as serde_core::de::Deserializer>::deserialize_str", "serde, serde_json"),
+            ("chrono::format::formatting::write_rfc3339::h2", "chrono"),
+            ("js_sys::Reflect::get::h3", "wasm-bindgen, js-sys, web-sys, gloo"),
+            ("data segment \".rodata.64\"", "read-only data (messages, labels, tables)"),
+            ("import wbg::__wbg_fetch_f156", "wasm tables, imports and exports"),
+            ("mystery_crate::thing", "other: mystery_crate"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(owner(name).as_deref(), Some(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_name_section_is_not_shipped_and_owners_are_summed_largest_first() {
+        let items = [
+            ("\"function names\" subsection".to_owned(), 1_000_000),
+            ("chrono::a".to_owned(), 10),
+            ("chrono::b".to_owned(), 5),
+            ("certportal::api::x".to_owned(), 20),
+        ];
+        assert_eq!(
+            by_owner(&items),
+            [("portal: api".to_owned(), 20), ("chrono".to_owned(), 15)]
+        );
+    }
+}
