@@ -11,3 +11,5 @@ pub mod jobs;
 pub mod reenrollment;
 /// Reading what a renewal needs, and renewing once, even after a lost answer.
 pub mod renewal;
+/// Requests waiting for approval: the lists, one request, one decision sent once.
+pub mod workflow;
