@@ -139,6 +139,33 @@ pub enum ApprovalRight {
     },
 }
 
+/// A link to one request (`/requests?id=N&renews=M`): `renews`, the certificate it renews, lets the
+/// owner put the issued certificate where that one is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestLink {
+    pub id: i32,
+    pub renews: Option<i32>,
+}
+
+impl RequestLink {
+    /// From the page's query; `None` when `id` is missing or not a request id (then the lists show).
+    pub fn from_query(id: Option<&str>, renews: Option<&str>) -> Option<Self> {
+        let positive = |raw: &str| raw.trim().parse::<i32>().ok().filter(|n| *n > 0);
+        Some(Self {
+            id: positive(id?)?,
+            renews: renews.and_then(positive),
+        })
+    }
+
+    /// The route, without the sub-path.
+    pub fn route(self) -> String {
+        match self.renews {
+            Some(old) => format!("/requests?id={}&renews={old}", self.id),
+            None => format!("/requests?id={}", self.id),
+        }
+    }
+}
+
 /// Newest first, so the request just made is on top.
 pub fn newest_first(requests: &mut [CertificateRequest]) {
     requests.sort_by(|a, b| {
@@ -217,6 +244,16 @@ mod tests {
             DecisionOutcome::of(&empty, 7),
             DecisionOutcome::NotMentioned
         );
+    }
+
+    #[test]
+    fn a_request_link_round_trips_and_ignores_what_is_not_an_id() {
+        let link = RequestLink::from_query(Some("10412"), Some("5")).unwrap();
+        assert_eq!(link.route(), "/requests?id=10412&renews=5");
+        assert_eq!(RequestLink::from_query(Some("x"), None), None);
+        assert_eq!(RequestLink::from_query(None, Some("5")), None);
+        let bare = RequestLink::from_query(Some(" 7 "), Some("-1")).unwrap();
+        assert_eq!(bare.route(), "/requests?id=7");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::api::error::ApiError;
 use crate::api::transport::{Keyfactor, Transport};
 use crate::domain::models::{Certificate, CertificateRequest, DenialRequest};
-use crate::domain::query::{CompareOp, ListQuery, QueryExpr};
+use crate::domain::query::{CompareOp, ListQuery, QueryExpr, TextOp};
 use crate::domain::workflow::{
     newest_first, ApprovalRight, Decision, DecisionOutcome, RequestState,
 };
@@ -27,12 +27,19 @@ pub struct RequestDetails {
     pub certificate: Option<Certificate>,
 }
 
-/// Both lists, newest first; when something waits, whether the user may approve it.
+/// How many denied requests are read in detail for their comments (the list rows carry none).
+const DENIED_WITH_COMMENT: usize = 20;
+
+/// Both lists, newest first, the newest denials with their comments; when something waits, whether the
+/// user may approve it.
 pub async fn load_requests<T: Transport>(api: &Keyfactor<T>) -> Result<RequestLists, ApiError> {
     let mut pending = api.pending_requests().await?;
     let mut denied = api.denied_requests().await?;
     newest_first(&mut pending);
     newest_first(&mut denied);
+    for row in denied.iter_mut().take(DENIED_WITH_COMMENT) {
+        *row = api.certificate_request(row.id).await?;
+    }
     let approval = match pending.is_empty() {
         true => None,
         false => Some(approval_right(api).await),
@@ -75,6 +82,27 @@ pub async fn load_request<T: Transport>(
         state,
         certificate,
     })
+}
+
+/// The certificates an issued request may have renewed, when the link did not say: same subject, not
+/// the new one (renewal keeps the subject; nothing else links the two in `GET /Certificates`).
+pub async fn renewal_candidates<T: Transport>(
+    api: &Keyfactor<T>,
+    request: &CertificateRequest,
+    issued_id: i32,
+) -> Result<Vec<Certificate>, ApiError> {
+    let Some(subject) = request
+        .distinguished_name
+        .clone()
+        .filter(|dn| !dn.trim().is_empty())
+    else {
+        return Ok(Vec::new());
+    };
+    let query = ListQuery::matching(&[
+        QueryExpr::text("IssuedDN", TextOp::Equals, subject),
+        QueryExpr::number("Id", CompareOp::NotEquals, issued_id.into()),
+    ]);
+    api.search_certificates(&query).await
 }
 
 async fn issued_certificate<T: Transport>(
@@ -179,6 +207,36 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn denials_are_read_in_detail_for_their_comments() {
+        let denied = json!({ "Id": 5, "StateString": "Denied", "DenialComment": "Use the new CA" });
+        let api = keyfactor(
+            version(25)
+                .ok("GET", PENDING, json!([]))
+                .ok("GET", DENIED, json!([{ "Id": 5, "StateString": "Denied" }]))
+                .ok("GET", "Workflow/Certificates/5", denied),
+        );
+        let lists = run(load_requests(&api)).unwrap();
+        assert_eq!(
+            lists.denied[0].denial_comment.as_deref(),
+            Some("Use the new CA")
+        );
+    }
+
+    #[test]
+    fn the_renewed_certificate_is_looked_for_by_subject() {
+        let api = keyfactor(version(25).ok("GET", "Certificates", json!([{ "Id": 5 }])));
+        let request: CertificateRequest =
+            serde_json::from_value(json!({ "Id": 7, "DistinguishedName": "CN=signing.build" }))
+                .unwrap();
+        let found = run(renewal_candidates(&api, &request, 321)).unwrap();
+        assert_eq!(found[0].id, 5);
+        assert_eq!(
+            api.sent()[0].param("QueryString"),
+            Some("IssuedDN -eq \"CN=signing.build\" AND Id -ne 321")
+        );
     }
 
     #[test]
