@@ -46,9 +46,12 @@ fn advice(state: &RequestState) -> &'static str {
 #[component]
 fn Request(details: RequestDetails, link: RequestLink, reload: Callback<()>) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
+    // Rendered inside a Suspend, the heading is attached to the page only after this view is built.
     Effect::new(move |_| {
         if let Some(heading) = heading.get() {
-            let _ = heading.focus();
+            request_animation_frame(move || {
+                let _ = heading.focus();
+            });
         }
     });
     let RequestDetails {
