@@ -144,3 +144,26 @@ test('the auditor reads every waiting request but is offered no decision, and to
   await expect(page.locator('.approval-notice')).toContainText(`KEYEXAMPLE\\auditor does not have any of the required permissions: ${MISSING}`);
   await expectNoAxeViolations(page, 'auditor list');
 });
+
+test('an approval whose answer was lost is looked for before anything is sent again', async ({ page, browser, baseURL, sim, problems }) => {
+  problems.allowedHttpStatuses.add(400); // the help desk's permission check: Approve with no ids
+  problems.allowedHttpStatuses.add(504);
+  const owner = await otherBrowser(browser, baseURL, 'alice', '/renew?id=5&collection=3', [403]);
+  const id = await renewCodeSigning(owner.page);
+  await owner.context.close();
+
+  await signIn(page, '/requests', 'helpdesk');
+  await appReady(page);
+  const card = cardOf(page, id);
+  await expect(card.getByRole('button', { name: `Approve request ${id}` })).toBeEnabled();
+  await sim.fault({ method: 'POST', path: APPROVE, kind: 'lost_answer' });
+  await card.getByRole('button', { name: `Approve request ${id}` }).click();
+  await expect(card.getByRole('alert')).toContainText('HTTP 504');
+  await expect(card.getByText('Trying again first reads the request\'s state')).toBeVisible();
+  await card.getByRole('button', { name: `Approve request ${id}` }).click();
+  await expect(card.getByRole('status')).toContainText('An earlier attempt, whose answer was lost, had already reached Keyfactor: the request is issued.');
+  await expectNoAxeViolations(page, 'lost approval found');
+  expect(await decisions(sim, APPROVE)).toHaveLength(1);
+  const reads = (await sim.requests()).filter((r) => r.method === 'GET' && r.path === `/KeyfactorAPI/Workflow/Certificates/${id}`);
+  expect(reads).toHaveLength(1);
+});
