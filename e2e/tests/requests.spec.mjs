@@ -75,6 +75,9 @@ test('alice renews, the help desk approves it in another browser, alice gets it 
   await expectNoAxeViolations(desk.page, 'approved');
   const approvals = await decisions(sim, APPROVE);
   expect(approvals.map((r) => r.body)).toEqual([[id]]);
+  await desk.page.getByRole('link', { name: 'This session' }).click();
+  await expect(desk.page.locator('main')).toContainText(`request ${id}`);
+  await expect(desk.page.locator('main')).toContainText('Approval');
   expect(desk.errors).toEqual([]);
   await desk.context.close();
 

@@ -14,6 +14,9 @@ pub enum ActionKind {
     Replace,
     Deploy,
     Reenrollment,
+    /// A certificate request approved or denied.
+    Approval,
+    Denial,
 }
 
 impl ActionKind {
@@ -23,6 +26,8 @@ impl ActionKind {
             Self::Replace => "Replace",
             Self::Deploy => "Deploy",
             Self::Reenrollment => "Reenrollment",
+            Self::Approval => "Approval",
+            Self::Denial => "Denial",
         }
     }
 }

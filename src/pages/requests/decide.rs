@@ -8,9 +8,11 @@ use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::TextField;
+use crate::domain::action_log::ActionKind;
 use crate::domain::submission::Submission;
 use crate::domain::workflow::{parse_denial_comment, Decision, DecisionOutcome};
 use crate::flows::workflow::decide_once;
+use crate::hooks::use_action_log::use_action_log;
 use crate::hooks::use_view_tasks::use_view_tasks;
 
 type DecisionSubmission = Submission<Decision, DecisionOutcome, ApiError>;
@@ -26,7 +28,7 @@ pub(super) fn Decide(request_id: i32, name: String) -> impl IntoView {
             .flatten()
     });
     let submission = RwSignal::new(DecisionSubmission::default());
-    let send = decision_sender(request_id, submission);
+    let send = decision_sender(request_id, name.clone(), submission);
     let deny = move |_| {
         touched.set(true);
         if let Ok(text) = comment.with_untracked(|c| parse_denial_comment(c)) {
@@ -60,21 +62,42 @@ pub(super) fn Decide(request_id: i32, name: String) -> impl IntoView {
     }
 }
 
-/// Sends the decision when the submission allows one; the answer lands in the state machine.
+/// Sends the decision when the submission allows one; the answer goes to the action log and the state
+/// machine.
 fn decision_sender(
     request_id: i32,
+    subject: String,
     submission: RwSignal<DecisionSubmission>,
 ) -> Callback<Decision> {
     let client = expect_context::<KeyfactorClient>();
+    let log = use_action_log();
     let tasks = use_view_tasks();
     Callback::new(move |decision: Decision| {
         let Some(dispatch) = submission.try_update(|s| s.submit(decision)).flatten() else {
             return;
         };
-        let client = client.clone();
+        let (client, subject) = (client.clone(), subject.clone());
         tasks.spawn(async move {
             let look_first = dispatch.look_first_for.is_some();
             let answer = decide_once(&client, request_id, &dispatch.attempt, look_first).await;
+            let kind = match dispatch.attempt {
+                Decision::Approve => ActionKind::Approval,
+                Decision::Deny(_) => ActionKind::Denial,
+            };
+            let outcome = match &answer {
+                Ok(outcome) => Some(outcome.sentence()),
+                Err(ApiError::Cancelled) => None,
+                Err(error) => Some(format!("not sent: {error}")),
+            };
+            if let Some(outcome) = outcome {
+                log.record(
+                    kind,
+                    subject,
+                    format!("request {request_id}"),
+                    outcome,
+                    false,
+                );
+            }
             submission.try_update(|s| s.answered(answer));
         });
     })
