@@ -170,3 +170,26 @@ test('an approval whose answer was lost is looked for before anything is sent ag
   const reads = (await sim.requests()).filter((r) => r.method === 'GET' && r.path === `/KeyfactorAPI/Workflow/Certificates/${id}`);
   expect(reads).toHaveLength(1);
 });
+
+test.describe('on Command 10', () => {
+  test.use({ baseURL: async ({ anonV10URL }, use) => use(anonV10URL) });
+
+  test('the help desk renews, finds the request on My requests (pagedQuery paging) and approves it', async ({ page, sim, problems }) => {
+    problems.allowedHttpStatuses.add(400); // the permission check: Approve with no ids
+    await page.goto('/renew?id=5');
+    await appReady(page);
+    await expect(page.locator('#renewal-plan')).toContainText('Seeded renewal');
+    await page.getByLabel('Template').selectOption('CodeSigning');
+    await page.getByLabel('Certificate authority').selectOption('ca01.keyexample.com\\CorpIssuingCA1');
+    await page.getByRole('button', { name: 'Renew certificate' }).click();
+    const follow = page.getByRole('link', { name: /^Follow request \d+ in My requests$/ });
+    const id = Number((await follow.textContent()).match(/\d+/)[0]);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My requests' }).click();
+    const card = cardOf(page, id);
+    await card.getByRole('button', { name: `Approve request ${id}` }).click();
+    await expect(card.getByRole('status')).toContainText('Approved');
+    const lists = (await sim.requests()).filter((r) => r.path === '/KeyfactorAPI/Workflow/Certificates/Pending');
+    expect(new URLSearchParams(lists[0].query).get('pagedQuery.pageReturned')).toBe('1');
+    expect(await decisions(sim, APPROVE)).toHaveLength(1);
+  });
+});
