@@ -78,13 +78,13 @@ export default defineConfig({
     // contract directory as the recorded project's (the `sim` fixture writes them per Command major).
     {
       name: 'wire-spec',
-      testMatch: ['renew.spec.mjs', 'reenroll.spec.mjs', 'revoke.spec.mjs'],
+      testMatch: ['renew.spec.mjs', 'reenroll.spec.mjs', 'revoke.spec.mjs', 'requests.spec.mjs'],
       // The main flows, each followed to its jobs' end, on v10 and v25: the fault and edge cases of the two
       // files do not depend on the wire shape and run once, in the recorded project.
       grep: new RegExp([
         'one-click renewal shows the plan', 'seeded renewal', 'keyboard only', 'Deploy installs',
         'Replace reports', 'a reenrollment that succeeds', 'a job that fails', 'a JKS store by deep link',
-        'CompletedWillRetry is not the end', 'superseded:',
+        'CompletedWillRetry is not the end', 'superseded:', 'the help desk approves it in another browser',
       ].join('|')),
       use: { baseURL: SSO_V25_SPEC, anonV10URL: ANON_V10_SPEC },
     },

@@ -14,7 +14,7 @@ use crate::hooks::use_secret_vault::SecretVault;
 use crate::hooks::use_session_end::use_session_end;
 use crate::pages::{
     activity::ActivityPage, expiring::ExpiringPage, jobs::JobsPage, not_found::NotFound,
-    reenroll::ReenrollPage, renew::RenewPage,
+    reenroll::ReenrollPage, renew::RenewPage, requests::RequestsPage,
 };
 use crate::routes::{href, RouterBase};
 
@@ -58,6 +58,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <li><A href=href("/renew")>"Renew a certificate"</A></li>
                         <li><A href=href("/expiring")>"Expiring soon"</A></li>
                         <li><A href=href("/reenroll")>"Reenroll a store"</A></li>
+                        <li><A href=href("/requests")>"My requests"</A></li>
                         <li><A href=href("/jobs")>"Jobs"</A></li>
                         <li><A href=href("/activity")>"This session"</A></li>
                     </ul>
@@ -73,6 +74,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                         <Route path=path!("/renew") view=RenewPage />
                         <Route path=path!("/reenroll") view=ReenrollPage />
                         <Route path=path!("/expiring") view=ExpiringPage />
+                        <Route path=path!("/requests") view=RequestsPage />
                         <Route path=path!("/jobs") view=JobsPage />
                         <Route path=path!("/activity") view=ActivityPage />
                     </Routes>

@@ -1063,6 +1063,62 @@ mod tests {
     }
 
     #[test]
+    fn the_approval_requests_are_judged_by_the_v10_spec_on_both_versions() {
+        let pending = |query: &str| {
+            get(&format!(
+                "/KeyfactorAPI/Workflow/Certificates/Pending?{query}"
+            ))
+        };
+        assert_eq!(
+            violations(
+                10,
+                &pending("pagedQuery.pageReturned=1&pagedQuery.returnLimit=50")
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            violations(25, &pending("PageReturned=1&ReturnLimit=50")),
+            Vec::<String>::new()
+        );
+        assert_eq!(violations(10, &pending("PageReturned=1")).len(), 1);
+        let approve =
+            |body: Value| exchange("POST", "/KeyfactorAPI/Workflow/Certificates/Approve", body);
+        let result = json!({ "Failures": [], "Denials": [], "Successes": [{ "KeyfactorRequestId": 7, "Comment": "Approved" }] });
+        assert_eq!(
+            violations(25, &answered(approve(json!([7])), 200, result, "spec")),
+            Vec::<String>::new()
+        );
+        // The permission check: no ids, refused with Keyfactor's error body (403 for alice, 400 here).
+        let refused = json!({ "ErrorCode": "0xA0110001", "Message": "At least one certificate request id is required." });
+        assert_eq!(
+            violations(10, &answered(approve(json!([])), 400, refused, "spec")),
+            Vec::<String>::new()
+        );
+        assert!(!violations(10, &approve(json!({ "Ids": [7] }))).is_empty());
+        let deny = |body: Value| exchange("POST", "/KeyfactorAPI/Workflow/Certificates/Deny", body);
+        assert_eq!(
+            violations(
+                25,
+                &deny(json!({ "Comment": "no", "CertificateRequestIds": [7] }))
+            ),
+            Vec::<String>::new()
+        );
+        assert!(!violations(
+            25,
+            &deny(json!({ "Reason": "no", "CertificateRequestIds": [7] }))
+        )
+        .is_empty());
+        let details = json!({ "Id": 7, "State": 3, "StateString": "Denied", "DenialComment": "no", "SANs": [], "CertStores": [] });
+        let read = answered(
+            get("/KeyfactorAPI/Workflow/Certificates/7"),
+            200,
+            details,
+            "spec",
+        );
+        assert_eq!(violations(10, &read), Vec::<String>::new());
+    }
+
+    #[test]
     fn the_other_versions_query_spelling_is_refused() {
         let unprefixed_on_v10 = exchange(
             "GET",

@@ -52,12 +52,14 @@ test('calls outside the allow-list get 403 from nginx and never reach Command; t
     ['POST', `${API}/Certificates/Import`, { Certificate: 'MIIB', Password: 'e2e-not-a-secret' }],
     ['DELETE', `${API}/Certificates/1`],
     ['GET', `${API}/Certificates/1/Security`],
+    ['GET', `${API}/Workflow/Instances/My`],
     // Other spellings and shapes of allowed operations are refused, not passed on.
     ['GET', `${API}/certificates/1`],
     ['GET', `${API}/Status/Endpoints/`],
     ['HEAD', `${API}/Status/Endpoints`],
     ['GET', `${API}/Status/Endpoints/..%2F..%2FSecurity%2FRoles`],
     ['GET', `${API}/CertificateStores/not-a-guid/Inventory`],
+    ['GET', `${API}/Workflow/Certificates/Approve`],
     ['PUT', `${API}/Enrollment/Renew`, {}],
   ];
   for (const [method, path, data] of refused) {

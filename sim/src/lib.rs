@@ -35,7 +35,7 @@
 //! | 2 | api.eu.keyexample.com | WebServer2y on CorpIssuingCA2 | seeded PFX only (v10 `1`, v25 `5` = PFX+CSR); 20 days; JKS store |
 //! | 3 | legacy-app.keyexample.com | LegacyWebServer (deleted template) | AvailableRenewal `0` |
 //! | 4 | old-portal.keyexample.com | WebServer, **revoked** | AvailableRenewal `0`; hidden unless `IncludeRevoked` |
-//! | 5 | signing.build.keyexample.com | CodeSigning | Renew → `PENDING` (requires approval): listed in `GET /Workflow/Certificates/Pending`, the help desk approves (certificate issued under the request id) or denies it; no stores, no retained key (Recover → 400) |
+//! | 5 | signing.build.keyexample.com | CodeSigning | Renew → `PENDING` (requires approval): listed in `GET /Workflow/Certificates/Pending`, the help desk approves (certificate issued under the request id) or denies it; in the IIS store `iis03.us…\WebHosting`, so the approved certificate can replace it; no retained key (Recover → 400) |
 //! | 6 | partner-portal.keyexample.com | RestrictedServer | Renew → `DENIED` (policy module) |
 //! | 7 | app01.eu.keyexample.com | WebServer | in `/opt/app/readonly/tls.pem` → jobs **fail** (Result 4) |
 //! | 8 | lb01.us.keyexample.com | WebServer | in `/etc/haproxy/legacy/haproxy.pem` → jobs **warn** (Result 3) |

@@ -587,7 +587,7 @@ const SHOWCASE: [Showcase; 14] = [
     Showcase { common_name: "api.eu.keyexample.com", requester: "alice", template_id: TEMPLATE_WEB_SERVER_2Y, ca_id: CA_CORP2, days_left: 20, archived_key: false, revoked: false, stores: &[7] },
     Showcase { common_name: "legacy-app.keyexample.com", requester: "alice", template_id: TEMPLATE_LEGACY, ca_id: CA_LAB, days_left: 60, archived_key: false, revoked: false, stores: &[1] },
     Showcase { common_name: "old-portal.keyexample.com", requester: "alice", template_id: TEMPLATE_WEB_SERVER, ca_id: CA_CORP1, days_left: 100, archived_key: true, revoked: true, stores: &[] },
-    Showcase { common_name: "signing.build.keyexample.com", requester: "alice", template_id: TEMPLATE_CODE_SIGNING, ca_id: CA_CORP1, days_left: 25, archived_key: false, revoked: false, stores: &[] },
+    Showcase { common_name: "signing.build.keyexample.com", requester: "alice", template_id: TEMPLATE_CODE_SIGNING, ca_id: CA_CORP1, days_left: 25, archived_key: false, revoked: false, stores: &[12] },
     Showcase { common_name: "partner-portal.keyexample.com", requester: "alice", template_id: TEMPLATE_RESTRICTED, ca_id: CA_CORP2, days_left: 15, archived_key: false, revoked: false, stores: &[19] },
     Showcase { common_name: "app01.eu.keyexample.com", requester: "alice", template_id: TEMPLATE_WEB_SERVER, ca_id: CA_CORP1, days_left: 12, archived_key: true, revoked: false, stores: &[2] },
     Showcase { common_name: "lb01.us.keyexample.com", requester: "alice", template_id: TEMPLATE_WEB_SERVER, ca_id: CA_CORP1, days_left: 40, archived_key: true, revoked: false, stores: &[3] },

@@ -13,6 +13,7 @@ pub mod certificates;
 pub mod enrollment;
 pub mod jobs;
 pub mod stores;
+pub mod workflow;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

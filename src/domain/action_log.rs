@@ -16,6 +16,9 @@ pub enum ActionKind {
     Deploy,
     Reenrollment,
     Revocation,
+    /// A certificate request approved or denied.
+    Approval,
+    Denial,
 }
 
 impl ActionKind {
@@ -26,6 +29,8 @@ impl ActionKind {
             Self::Deploy => "Deploy",
             Self::Reenrollment => "Reenrollment",
             Self::Revocation => "Revocation",
+            Self::Approval => "Approval",
+            Self::Denial => "Denial",
         }
     }
 }

@@ -65,6 +65,8 @@ mod text;
 pub mod thumbprint;
 /// The UTC request `Timestamp`.
 pub mod timestamp;
+/// Certificate requests waiting for approval: states, decisions, what Command answered.
+pub mod workflow;
 
 pub use alias::{Alias, AliasError};
 pub use certificate_authority::{CertificateAuthority, CertificateAuthorityError};

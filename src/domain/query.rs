@@ -28,6 +28,10 @@ pub enum ListEndpoint {
     EnrollmentPatterns,
     /// `GET /Certificates/{id}/History`
     CertificateHistory,
+    /// `GET /Workflow/Certificates/Pending`
+    PendingRequests,
+    /// `GET /Workflow/Certificates/Denied`
+    DeniedRequests,
 }
 
 impl ListEndpoint {
@@ -42,6 +46,8 @@ impl ListEndpoint {
             Self::CertificateStores => "CertificateStores",
             Self::EnrollmentPatterns => "EnrollmentPatterns",
             Self::CertificateHistory => "Certificates/{id}/History",
+            Self::PendingRequests => "Workflow/Certificates/Pending",
+            Self::DeniedRequests => "Workflow/Certificates/Denied",
         }
     }
 
@@ -55,6 +61,7 @@ impl ListEndpoint {
             Self::CertificateStoreTypes => Some("cstquery"),
             Self::CertificateStores => Some("certificateStoreQuery"),
             Self::CertificateHistory => Some("query"),
+            Self::PendingRequests | Self::DeniedRequests => Some("pagedQuery"),
             Self::EnrollmentPatterns => None,
         }
     }
@@ -347,6 +354,8 @@ mod tests {
             (ListEndpoint::ScheduledJobs, "pq"),
             (ListEndpoint::CertificateStoreTypes, "cstquery"),
             (ListEndpoint::CertificateStores, "certificateStoreQuery"),
+            (ListEndpoint::PendingRequests, "pagedQuery"),
+            (ListEndpoint::DeniedRequests, "pagedQuery"),
         ] {
             let params = sorted_query().to_params(endpoint, V10);
             let expected: Vec<String> = [

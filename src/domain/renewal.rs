@@ -186,7 +186,7 @@ pub fn renewal_request(
 pub fn disposition_advice(disposition: &Disposition) -> &'static str {
     match disposition {
         Disposition::Issued => "The new certificate was issued. Save its PFX password now, then put the certificate where the old one is installed.",
-        Disposition::Pending => "The request waits for a certificate manager's approval. Nothing was issued yet: keep the request ID and ask an approver to act on it.",
+        Disposition::Pending => "The request waits for a certificate manager's approval. Nothing was issued yet: follow it in My requests, where an approver decides, and once approved put the certificate in place from there.",
         Disposition::Denied => "The certificate authority refused the request. Nothing was issued; the message says why. Contact your PKI team if you believe it should be allowed.",
         Disposition::Failed => "The certificate authority could not process the request. Nothing was issued; try again later or contact your PKI team with the message.",
         Disposition::Other(_) => "Keyfactor Command reported an unusual state. Check the message and contact your PKI team before relying on the certificate.",
@@ -254,16 +254,17 @@ pub fn installed_locations(
         .collect()
 }
 
-/// `POST /Enrollment/PFX/Replace`: every store that holds the old certificate gets the new one.
+/// `POST /Enrollment/PFX/Replace`: every store that holds the old certificate gets the new one. The
+/// password is optional there (unlike Deploy): a certificate issued after approval has none the portal knows.
 pub fn replace_request(
     existing_certificate_id: i32,
     new_certificate_id: i32,
-    password: SecretString,
+    password: Option<SecretString>,
 ) -> ExistingEnrollmentManagementRequest {
     ExistingEnrollmentManagementRequest {
         existing_certificate_id,
         certificate: NewCertificateRef::CertificateId(new_certificate_id),
-        password: Some(password),
+        password,
         job_time: None,
     }
 }
@@ -700,10 +701,14 @@ mod tests {
                 {"StoreId": "b1f0c4a2-0000-0000-0000-000000000001", "Alias": "web01", "Overwrite": true}
             ]})
         );
-        let replace = replace_request(1, 99, SecretString::from("pw".to_owned()));
+        let replace = replace_request(1, 99, Some(SecretString::from("pw".to_owned())));
         assert_eq!(
             serde_json::to_value(replace).unwrap(),
             json!({"ExistingCertificateId": 1, "CertificateId": 99, "Password": "pw"})
+        );
+        assert_eq!(
+            serde_json::to_value(replace_request(1, 99, None)).unwrap(),
+            json!({"ExistingCertificateId": 1, "CertificateId": 99})
         );
     }
 

@@ -13,3 +13,5 @@ pub mod reenrollment;
 pub mod renewal;
 /// Retiring the superseded certificate: read it again, refuse while a store holds it, revoke once.
 pub mod revocation;
+/// Requests waiting for approval: the lists, one request, one decision sent once.
+pub mod workflow;

@@ -6,3 +6,4 @@ pub mod jobs;
 pub mod not_found;
 pub mod reenroll;
 pub mod renew;
+pub mod requests;

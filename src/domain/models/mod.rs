@@ -14,6 +14,7 @@ mod common;
 mod enrollment;
 mod job;
 mod store;
+mod workflow;
 
 pub use authority::{
     CertificateAuthority, EnrollmentPattern, EnrollmentPatternTemplate, EnrollmentTypes, Template,
@@ -36,4 +37,8 @@ pub use store::{
     Agent, AgentJobType, AgentStatus, CertificateStore, CertificateStoreType, EntryParameter,
     EntryParameterType, EntryParameterValidation, InventoryCertificate, ReenrollmentRequest,
     RequiredWhen, StoreInventoryEntry, StoreRule, SupportedOperations, ValidationRule,
+};
+pub use workflow::{
+    ApproveDenyResult, CertificateRequest, DenialRequest, ProcessedCertificateRequest,
+    RequestCertStore,
 };

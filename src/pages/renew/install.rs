@@ -1,7 +1,9 @@
 //! Step 6: the new certificate where the old one is: Replace in every store that holds it, or Deploy to the
 //! stores the user ticks; once scheduled, each store's job is followed until it ends. Sent through the
 //! `Submission` state machine, so a second click schedules nothing twice. After a lost answer a retry sends
-//! again without looking first: a second Replace of the same certificate only installs it again.
+//! again without looking first: a second Replace of the same certificate only installs it again. Without
+//! the renewal's PFX password (a certificate issued after approval) only Replace is offered: Deploy
+//! requires the password, Replace does not (`docs/keyfactor.md`).
 
 use chrono::Utc;
 use leptos::prelude::*;
@@ -21,10 +23,11 @@ use crate::hooks::use_view_tasks::use_view_tasks;
 type InstallSubmission = Submission<InstallKind, Installed, ApiError>;
 
 #[component]
-pub(super) fn Install(
+pub(crate) fn Install(
     data: PlanData,
     new_id: i32,
     password: RwSignal<Option<SecretString>>,
+    #[prop(default = "6. Put the new certificate where the old one is")] heading: &'static str,
 ) -> impl IntoView {
     let locations = data.locations.clone();
     let superseded = Superseded::of(&data.certificate, new_id);
@@ -44,20 +47,27 @@ pub(super) fn Install(
     };
     // Once jobs were scheduled, another click would schedule them twice; after a failure the user may retry.
     let locked = move || submission.with(|s| s.is_sending() || s.outcome().is_some());
+    let has_password = password.with_untracked(Option::is_some);
     let replace_label = match locations.len() {
         1 => "Replace in its one store".to_owned(),
         n => format!("Replace in all {n} stores"),
     };
     view! {
-        <h2>"6. Put the new certificate where the old one is"</h2>
+        <h2>{heading}</h2>
         <p>"Replace schedules a job on every store that holds the old certificate. Deploy installs it only in the stores you tick."</p>
-        <DeployChoice locations=locations.clone() chosen />
+        {if has_password {
+            view! { <DeployChoice locations=locations.clone() chosen /> }.into_any()
+        } else {
+            view! { <p class="field-hint">"Deploy needs the PFX password of a renewal, which this page does not have: Replace puts the certificate in every store that holds the old one."</p> }.into_any()
+        }}
         {move || choice_problem.get().then(|| view! { <p class="field-error" role="alert">"Tick at least one store to deploy to."</p> })}
         <div class="button-row">
             <button type="button" disabled=locked on:click=move |_| run(InstallKind::Replace)>{replace_label}</button>
-            <button type="button" class="secondary" disabled=locked on:click=move |_| run(InstallKind::Deploy)>
-                "Deploy to the ticked stores"
-            </button>
+            {has_password.then(|| view! {
+                <button type="button" class="secondary" disabled=locked on:click=move |_| run(InstallKind::Deploy)>
+                    "Deploy to the ticked stores"
+                </button>
+            })}
         </div>
         <div role="status" class="status-line">
             {move || submission.with(InstallSubmission::is_sending).then_some("Scheduling the installation jobs…")}
@@ -98,13 +108,13 @@ fn install_sender(
                 .collect()
         });
         let (client, subject, old_id) = (client.clone(), subject.clone(), data.certificate.id);
-        // Gone only once the result was left, and then nothing shows this answer.
+        // Gone only once the result was left (and then nothing shows this answer), or never known.
         let secret = password.get_untracked();
         tasks.spawn(async move {
             let submitted_at = Utc::now();
             let answer = match (kind, secret) {
-                (_, None) => Err(ApiError::Cancelled),
-                (InstallKind::Replace, Some(secret)) => {
+                (InstallKind::Deploy, None) => Err(ApiError::Cancelled),
+                (InstallKind::Replace, secret) => {
                     client
                         .replace_pfx(&replace_request(old_id, new_id, secret))
                         .await

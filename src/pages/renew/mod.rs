@@ -3,7 +3,7 @@
 
 mod copy_call;
 mod history;
-mod install;
+pub(crate) mod install;
 mod installation_jobs;
 mod lookup;
 mod plan;

@@ -2,6 +2,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::install::Install;
 use crate::components::certificate_download::CertificateDownload;
@@ -9,8 +10,10 @@ use crate::components::secret_value::SecretValue;
 use crate::domain::display;
 use crate::domain::models::{Disposition, RenewalResponse};
 use crate::domain::renewal::disposition_advice;
+use crate::domain::workflow::RequestLink;
 use crate::domain::SecretString;
 use crate::flows::renewal::PlanData;
+use crate::routes::href;
 
 #[component]
 pub(super) fn RenewalResult(
@@ -33,6 +36,14 @@ pub(super) fn RenewalResult(
     let advice = disposition_advice(&disposition);
     let new_id = response.keyfactor_id.filter(|id| *id > 0);
     let has_password = password.with_untracked(Option::is_some);
+    // Where a pending request is followed, and continued once approved.
+    let request_link = response
+        .keyfactor_request_id
+        .filter(|_| disposition == Disposition::Pending)
+        .map(|id| RequestLink {
+            id,
+            renews: Some(data.certificate.id),
+        });
     let fact = |label: &'static str, value: Option<String>| {
         value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> })
     };
@@ -44,6 +55,7 @@ pub(super) fn RenewalResult(
             <div class=if issued { "notice" } else { "notice notice-error" }>
                 <p>{advice}</p>
                 {response.disposition_message.clone().map(|m| view! { <p>{format!("Message from the certificate authority: {m}")}</p> })}
+                {request_link.map(|link| view! { <p><A href=href(&link.route())>{format!("Follow request {} in My requests", link.id)}</A></p> })}
             </div>
             <dl class="facts">
                 {fact("Request ID", response.keyfactor_request_id.map(|id| id.to_string()))}

@@ -148,7 +148,7 @@ impl Runner {
             .replace_pfx(&replace_request(
                 row.certificate.id,
                 renewed.certificate_id,
-                secret,
+                Some(secret),
             ))
             .await
         {
