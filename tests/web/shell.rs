@@ -35,6 +35,7 @@ async fn app_shell_mounts_with_navigation_and_a_main_landmark() {
             ("Renew a certificate", "/renew"),
             ("Expiring soon", "/expiring"),
             ("Reenroll a store", "/reenroll"),
+            ("My requests", "/requests"),
             ("Jobs", "/jobs"),
             ("This session", "/activity")
         ]
