@@ -3,7 +3,7 @@
 //! (`POST /Certificates/Revoke`).
 
 use super::error::ApiError;
-use super::transport::{Expect, Keyfactor, Transport};
+use super::transport::{read_all_pages, Expect, Keyfactor, Transport};
 use crate::domain::models::{
     Certificate, CertificateOperation, DownloadRequest, DownloadResponse, RecoveryRequest,
     RecoveryResponse, RevocationRequest, RevocationResponse,
@@ -21,12 +21,11 @@ const PAGE_SIZE: u32 = 25;
 /// A server that ignored `PageReturned` would otherwise be read forever.
 const MAX_PAGES: u32 = 200;
 
-/// What a refused key recovery leaves the user: which permission it takes, and what still works.
 /// What a refused revocation needs.
 const REVOCATION_REFUSED: &str =
     "Revoking takes Keyfactor's \"Certificates - Revoke\" permission (with \"Certificates - \
     Read\"); the new certificate is installed either way, and the old one simply expires.";
-
+/// What a refused key recovery leaves the user: which permission it takes, and what still works.
 const RECOVERY_REFUSED: &str =
     "Recovering the private key takes Keyfactor's \"Certificates - Recover Private \
     Key\" permission; the certificate with its chain can still be downloaded.";
@@ -47,22 +46,10 @@ impl<T: Transport> Keyfactor<T> {
 
     /// Every certificate `query` matches: page after page (`PageReturned`, `ReturnLimit`) until a short one.
     pub async fn all_certificates(&self, query: &ListQuery) -> Result<Vec<Certificate>, ApiError> {
-        let mut all = Vec::new();
-        for page in 1..=MAX_PAGES {
-            let rows = self
-                .search_certificates(&ListQuery {
-                    page,
-                    limit: PAGE_SIZE,
-                    ..query.clone()
-                })
-                .await?;
-            let last = rows.len() < PAGE_SIZE as usize;
-            all.extend(rows);
-            if last {
-                break;
-            }
-        }
-        Ok(all)
+        read_all_pages(query, PAGE_SIZE, MAX_PAGES, |page| async move {
+            self.search_certificates(&page).await
+        })
+        .await
     }
 
     /// `GET /Certificates`, one page, with each certificate's locations.
@@ -152,9 +139,7 @@ impl<T: Transport> Keyfactor<T> {
             .map_err(|error| error.refused_with(RECOVERY_REFUSED))?;
         SecretBytes::decode(&answer.pfx).map_err(|detail| ApiError::Malformed { detail })
     }
-}
 
-impl<T: Transport> Keyfactor<T> {
     /// `POST /Certificates/Revoke`: the collection, when the page works in one, goes in the body
     /// (`CollectionId`), where the spec puts it for this operation.
     pub async fn revoke(

@@ -2,6 +2,7 @@
 //! multi-request sequence (`crate::flows`) is written once against [`Transport`]; the browser's fetch client
 //! (`api/client.rs`) implements it, and native tests script it (`crate::api::scripted`).
 
+use std::future::Future;
 use std::ops::Deref;
 
 use serde::{de::DeserializeOwned, Serialize};
@@ -171,4 +172,32 @@ fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|e| ApiError::Malformed {
         detail: e.to_string(),
     })
+}
+
+/// A whole list: `read` is given `query` at page 1, 2, … (`page_size` rows each) until a short page comes
+/// back; at most `max_pages`, so a server that ignored `PageReturned` is not read forever.
+pub(super) async fn read_all_pages<R, Fut>(
+    query: &ListQuery,
+    page_size: u32,
+    max_pages: u32,
+    mut read: impl FnMut(ListQuery) -> Fut,
+) -> Result<Vec<R>, ApiError>
+where
+    Fut: Future<Output = Result<Vec<R>, ApiError>>,
+{
+    let mut all = Vec::new();
+    for page in 1..=max_pages {
+        let rows = read(ListQuery {
+            page,
+            limit: page_size,
+            ..query.clone()
+        })
+        .await?;
+        let last = rows.len() < page_size as usize;
+        all.extend(rows);
+        if last {
+            break;
+        }
+    }
+    Ok(all)
 }

@@ -2,7 +2,7 @@
 //! the pending and denied lists, one request's details, Approve and Deny.
 
 use super::error::ApiError;
-use super::transport::{Expect, Keyfactor, Transport};
+use super::transport::{read_all_pages, Expect, Keyfactor, Transport};
 use crate::domain::models::{ApproveDenyResult, CertificateRequest, DenialRequest};
 use crate::domain::query::{ListEndpoint, ListQuery};
 
@@ -26,21 +26,13 @@ impl<T: Transport> Keyfactor<T> {
         &self,
         endpoint: ListEndpoint,
     ) -> Result<Vec<CertificateRequest>, ApiError> {
-        let mut all = Vec::new();
-        for page in 1..=MAX_PAGES {
-            let query = ListQuery {
-                page,
-                limit: PAGE_SIZE,
-                ..ListQuery::default()
-            };
-            let rows: Vec<CertificateRequest> = self.get_page(endpoint, &query, &[]).await?;
-            let last = rows.len() < PAGE_SIZE as usize;
-            all.extend(rows);
-            if last {
-                break;
-            }
-        }
-        Ok(all)
+        read_all_pages(
+            &ListQuery::default(),
+            PAGE_SIZE,
+            MAX_PAGES,
+            |page| async move { self.get_page(endpoint, &page, &[]).await },
+        )
+        .await
     }
 
     /// `GET /Workflow/Certificates/{id}`: the request with its denial comment and stores.
