@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::models::{ApproveDenyResult, CertificateRequest, ProcessedCertificateRequest};
-use super::text::is_edge_ignorable;
+use super::text::Trimmed;
 
 /// Where a request stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub enum Decision {
 
 /// A denial needs a comment: it is all the requester learns about why.
 pub fn parse_denial_comment(raw: &str) -> Result<String, String> {
-    let comment = raw.trim_matches(is_edge_ignorable);
+    let comment = Trimmed::new(raw).text;
     if comment.is_empty() {
         return Err("Enter a comment: it tells the requester why the request was denied.".into());
     }

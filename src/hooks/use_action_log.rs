@@ -10,6 +10,7 @@ use crate::domain::action_log::{
 };
 use crate::domain::models::{EnrollmentManagementResponse, RenewalResponse};
 use crate::domain::revocation::{Retired, Superseded};
+use crate::domain::workflow::{Decision, DecisionOutcome};
 
 #[derive(Clone, Copy, Default)]
 pub struct ActionLog(RwSignal<Vec<LoggedAction>>);
@@ -95,6 +96,32 @@ impl ActionLog {
             ActionKind::Revocation,
             format!("{} (ID {})", superseded.common_name, superseded.old_id),
             format!("superseded by certificate {}", superseded.new_id),
+            outcome,
+            false,
+        );
+    }
+
+    /// An approver's decision on request `request_id` about `subject`; a cancelled one is not logged.
+    pub fn decision(
+        self,
+        request_id: i32,
+        subject: String,
+        decision: &Decision,
+        answer: &Result<DecisionOutcome, ApiError>,
+    ) {
+        let outcome = match answer {
+            Ok(outcome) => outcome.sentence(),
+            Err(ApiError::Cancelled) => return,
+            Err(error) => format!("not sent: {error}"),
+        };
+        let kind = match decision {
+            Decision::Approve => ActionKind::Approval,
+            Decision::Deny(_) => ActionKind::Denial,
+        };
+        self.record(
+            kind,
+            subject,
+            format!("request {request_id}"),
             outcome,
             false,
         );

@@ -8,7 +8,6 @@ use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
 use crate::components::api_error::ApiErrorNotice;
 use crate::components::field::TextField;
-use crate::domain::action_log::ActionKind;
 use crate::domain::submission::Submission;
 use crate::domain::workflow::{parse_denial_comment, Decision, DecisionOutcome};
 use crate::flows::workflow::decide_once;
@@ -80,24 +79,7 @@ fn decision_sender(
         tasks.spawn(async move {
             let look_first = dispatch.look_first_for.is_some();
             let answer = decide_once(&client, request_id, &dispatch.attempt, look_first).await;
-            let kind = match dispatch.attempt {
-                Decision::Approve => ActionKind::Approval,
-                Decision::Deny(_) => ActionKind::Denial,
-            };
-            let outcome = match &answer {
-                Ok(outcome) => Some(outcome.sentence()),
-                Err(ApiError::Cancelled) => None,
-                Err(error) => Some(format!("not sent: {error}")),
-            };
-            if let Some(outcome) = outcome {
-                log.record(
-                    kind,
-                    subject,
-                    format!("request {request_id}"),
-                    outcome,
-                    false,
-                );
-            }
+            log.decision(request_id, subject, &dispatch.attempt, &answer);
             submission.try_update(|s| s.answered(answer));
         });
     })
