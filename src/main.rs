@@ -7,5 +7,5 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("certportal is a browser app: build it with `trunk build` (see README.md)");
+    eprintln!("certportal is a browser app: build it with `cargo xtask bundle` or `trunk serve` (see README.md)");
 }

@@ -1,6 +1,7 @@
 // The browser half of `cargo xtask bench`: start-up, requests per task, longest task and memory, measured in
 // headless Chromium against simulators this script starts. Prints one JSON object (the last stdout line);
-// xtask turns it into the table. BENCH_MODE=smoke does one start-up load of each page and nothing else.
+// xtask turns it into the table. BENCH_MODE=smoke does one start-up load and opens each page once (the files
+// each fetches), nothing else.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,41 @@ async function coldStarts(browser, url, { count = loads, network = null } = {}) 
     await context.close();
   }
   return times;
+}
+
+/** Each main-navigation link and the heading its page shows. */
+const PAGES = [
+  ['Expiring soon', 'Certificates expiring soon'],
+  ['Reenroll a store', 'Reenroll a certificate store'],
+  ['My requests', 'My requests'],
+  ['Jobs', 'Orchestrator jobs'],
+  ['This session', 'This session'],
+  ['Renew a certificate', 'Renew a certificate'],
+];
+
+/**
+ * The script and wasm files (names) the browser fetched for each page: /renew loaded cold until app-ready,
+ * then each navigation link followed in turn until its page's heading shows. A page whose code is its own
+ * module fetches it on first use; one fetched before is not fetched again.
+ */
+async function downloadsPerPage(browser, url) {
+  const { context, page } = await newPage(browser);
+  let fetched = [];
+  page.on('request', (request) => {
+    const name = new URL(request.url()).pathname.split('/').pop();
+    if (/\.(wasm|js)$/.test(name)) fetched.push(name);
+  });
+  await page.goto(`${url}/renew`);
+  await readyAt(page);
+  const downloads = { 'Renew a certificate (first load)': fetched };
+  for (const [link, heading] of PAGES) {
+    fetched = [];
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+    downloads[link] = fetched;
+  }
+  await context.close();
+  return downloads;
 }
 
 /** Requests per `METHOD path` (paths without /KeyfactorAPI) and the total. */
@@ -290,6 +326,8 @@ try {
   const plain = await startSim(portBase + 1, staticDir);
   log(`start-up, ${loads} cold load(s) each`);
   result.startup = { portal: await coldStarts(browser, `${portal}/renew`), static: await coldStarts(browser, `${plain}/index.html`) };
+  log('files each page fetches, following every navigation link');
+  result.downloads = await downloadsPerPage(browser, portal);
   if (!smoke) {
     log(`start-up over a slow link (1.6 Mbit/s, 150 ms), ${throttledLoads} cold loads of the portal and the floor app`);
     const floor = await startSim(portBase + 4, floorDist);

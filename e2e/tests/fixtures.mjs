@@ -59,6 +59,8 @@ export const test = base.extend({
     problems.allowedHttpStatuses = new Set();
     // Likewise a connection failure, by Chromium's name for it (e.g. 'ERR_EMPTY_RESPONSE').
     problems.allowedNetworkErrors = new Set();
+    // Any other console error a test provokes on purpose, by a pattern of its text.
+    problems.allowedConsoleErrors = [];
     await page.addInitScript(() => {
       window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => {
@@ -71,6 +73,7 @@ export const test = base.extend({
       if (status && problems.allowedHttpStatuses.has(Number(status))) return;
       const networkError = /net::(ERR_\w+)/.exec(msg.text())?.[1];
       if (networkError && problems.allowedNetworkErrors.has(networkError)) return;
+      if (problems.allowedConsoleErrors.some((pattern) => pattern.test(msg.text()))) return;
       problems.push(`console error: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

@@ -1,4 +1,4 @@
-// Hosting from a sub-path (`trunk build --public-url /certs/`), as behind a reverse proxy shared with other apps.
+// Hosting from a sub-path (`cargo xtask bundle --public-path /certs/`), as behind a reverse proxy shared with other apps.
 import { test, expect, appReady } from './fixtures.mjs';
 import { SUB_PATH } from '../playwright.config.mjs';
 

@@ -1,7 +1,8 @@
-//! Where the shipped wasm's bytes are, by crate and by part of the portal, so a growing bundle names its cause.
+//! Where the first download's wasm bytes are (the main module of the split build: renewal and everything pages
+//! share), by crate and by part of the portal, so a growing bundle names its cause.
 //!
-//! The shipped file has no names, so the bench rebuilds it the way trunk does (wasm-bindgen, then wasm-opt with
-//! index.html's settings) but keeps the name section (`-g`), whose function sizes then match the shipped ones
+//! The shipped file has no names, so the bench optimises the release build's main module again, as the build
+//! does (wasm-opt with index.html's settings), but keeps the name section (`-g`), whose function sizes then match the shipped ones
 //! (the name section itself is left out of every sum). twiggy lists each function and data segment; each is
 //! given to an owner by its name: the portal's own module when the name mentions one (serde's `Deserialize`
 //! for a model counts for the models), else the crate the name starts with. Leptos' generic view code
@@ -16,20 +17,18 @@ use serde_json::Value;
 
 use crate::bundle;
 use crate::process::{output_of, run};
+use crate::split_wasm;
 
-/// The portal's wasm as shipped, but with function names: `(name, bytes)` per item.
+/// The portal's main wasm module as shipped, but with function names: `(name, bytes)` per item.
 pub fn shipped_items(root: &Path) -> Result<Vec<(String, u64)>, String> {
-    let release = bundle::target_dir(root).join("wasm32-unknown-unknown/release");
-    let work = bundle::target_dir(root).join("bench/attribution");
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--out-dir"])
-        .arg(&work)
-        .arg(release.join("certportal.wasm")))?;
-    let named = work.join("certportal_named.wasm");
+    let named = named_wasm(root);
+    if let Some(dir) = named.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
     run(Command::new("wasm-opt")
         .args(["-Oz", "-g"])
-        .args(wasm_opt_params(root)?)
-        .arg(work.join("certportal_bg.wasm"))
+        .args(split_wasm::wasm_opt_params(root)?)
+        .arg(split_wasm::main_module_before_optimising(root))
         .arg("-o")
         .arg(&named))?;
     ensure_twiggy()?;
@@ -56,25 +55,6 @@ fn ensure_twiggy() -> Result<(), String> {
         return Ok(());
     }
     run(Command::new("cargo").args(["install", "twiggy", "--locked"]))
-}
-
-/// The wasm-opt feature flags trunk is given in index.html (`data-wasm-opt-params`), so the analysis
-/// optimises exactly as the shipped build does.
-fn wasm_opt_params(root: &Path) -> Result<Vec<String>, String> {
-    let index = root.join("index.html");
-    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let start = html
-        .find("data-wasm-opt-params=\"")
-        .ok_or("index.html has no data-wasm-opt-params")?
-        + "data-wasm-opt-params=\"".len();
-    let params = &html[start..];
-    let end = params
-        .find('"')
-        .ok_or("unterminated data-wasm-opt-params")?;
-    Ok(params[..end]
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect())
 }
 
 /// Bytes per owner, largest first; names that are not shipped (the name section) are left out.

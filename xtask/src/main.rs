@@ -6,6 +6,7 @@ mod bench;
 mod bundle;
 mod layers;
 mod process;
+mod split_wasm;
 mod tools;
 mod view_size;
 
@@ -20,6 +21,9 @@ commands:
   demo [--port N] [--api v10|v25] [--wire recorded|spec] [--public-path /certs/]
                   build the release bundle and serve it on the Keyfactor simulator (SSO stand-in on;
                   --wire spec: spec-literal answers instead of the recorded real-server shapes)
+  bundle [--public-path /certs/]
+                  build the release bundle operators deploy (dist/, or dist-certs/ for /certs/): the wasm
+                  split per page, scripts minified, files precompressed
   test            install what tests need, then: fmt, clippy, native tests, wasm tests in headless Chromium,
                   release bundle, end-to-end tests (Playwright) against the simulator, and the
                   check of every request and answer they recorded against Keyfactor's OpenAPI specs
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
+        Some("bundle") => bundle(&args[1..]),
         Some("test") => test(),
         Some("bench") => match &args[1..] {
             [] => tools::ensure_all(&workspace_root())
@@ -114,10 +119,29 @@ fn parse_demo_options(args: &[String]) -> Result<DemoOptions, String> {
     if !matches!(options.wire.as_str(), "recorded" | "spec") {
         return Err("--wire is recorded or spec".into());
     }
-    if !options.public_path.starts_with('/') || !options.public_path.ends_with('/') {
+    check_public_path(&options.public_path)?;
+    Ok(options)
+}
+
+fn check_public_path(public_path: &str) -> Result<(), String> {
+    if !public_path.starts_with('/') || !public_path.ends_with('/') {
         return Err("--public-path must start and end with '/', e.g. /certs/".into());
     }
-    Ok(options)
+    Ok(())
+}
+
+fn bundle(args: &[String]) -> Result<(), String> {
+    let public_path = match args {
+        [] => "/",
+        [flag, path] if flag == "--public-path" => path,
+        _ => return Err(format!("bundle takes only --public-path\n\n{USAGE}")),
+    };
+    check_public_path(public_path)?;
+    let root = workspace_root();
+    tools::ensure_all(&root)?;
+    let dist = bundle::release(&root, public_path)?;
+    println!("The bundle for {public_path} is in {}", dist.display());
+    Ok(())
 }
 
 fn demo(args: &[String]) -> Result<(), String> {
@@ -209,11 +233,13 @@ fn test() -> Result<(), String> {
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     );
-    let bundles = bundle::release(&root, "/").and_then(|dist| {
-        // A second build proves sub-path hosting (`--public-url`), as operators deploy it.
-        let sub_path_dist = bundle::release(&root, E2E_SUB_PATH)?;
+    // A second bundle proves sub-path hosting (`--public-url`), as operators deploy it.
+    let bundles = bundle::releases(&root, &["/", E2E_SUB_PATH]).and_then(|dists| {
         run(cargo().args(["build", "-p", "kf-sim"]))?;
-        Ok((dist, sub_path_dist))
+        match <[PathBuf; 2]>::try_from(dists) {
+            Ok([dist, sub_path_dist]) => Ok((dist, sub_path_dist)),
+            Err(_) => Err("two bundles were asked for".to_owned()),
+        }
     });
     match bundles {
         Ok((dist, sub_path_dist)) => {

@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+/// Shown when a page's code could not be fetched (the release build loads each page other than renewal when it
+/// is first opened): the network dropped, or the portal was updated since this tab loaded it and the old files
+/// are gone. Reloading fetches the current portal; opening the page again retries the fetch.
+#[component]
+pub fn PageNotLoaded() -> impl IntoView {
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <section aria-labelledby="page-title">
+            <h1 id="page-title">"This page could not be loaded"</h1>
+            <p role="alert">
+                "The portal could not fetch this page's code. The network may have dropped, or the portal was "
+                "updated since you opened it."
+            </p>
+            <p>"Reload the portal to continue. Work on other pages of this tab is not kept by a reload."</p>
+            <button type="button" on:click=reload>"Reload the portal"</button>
+        </section>
+    }
+}
