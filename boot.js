@@ -1,6 +1,11 @@
 // CSP-strict loader: trunk's default inline <script type="module"> would need 'unsafe-inline'.
-// Trunk.toml's pattern_script points here with the hashed file names as query parameters.
+// Trunk.toml's pattern_script (and `cargo xtask bundle`) point here with the hashed file names as parameters.
 const params = new URL(import.meta.url).searchParams;
 const base = new URL('.', import.meta.url);
+// Asked now, while the wasm compiles, instead of once the app runs: one round trip less before the first page.
+// The app takes it from this name (src/config.rs, `load`); the operator's file, so never from a cache unchecked.
+const config = fetch(new URL('config.json', base), { cache: 'no-cache' });
+config.catch(() => {}); // a failure is the app's to report, not an unhandled rejection
+window.certportalConfigRequest = config;
 const bindings = await import(new URL(params.get('js'), base).href);
 await bindings.default({ module_or_path: new URL(params.get('wasm'), base).href });

@@ -35,11 +35,11 @@ use crate::routes::{href, RouterBase};
 macro_rules! page_loaded_on_use {
     ($module:ident, $page:ident) => {{
         #[leptos::wasm_split::wasm_split(
-                    $module,
-                    wasm_split_path = ::leptos::wasm_split,
-                    preload(load_page),
-                    fallible
-                )]
+                            $module,
+                            wasm_split_path = ::leptos::wasm_split,
+                            preload(load_page),
+                            fallible
+                        )]
         fn page() -> Result<AnyView, SplitLoaderError> {
             Ok(view! { <$page /> }.into_any())
         }

@@ -250,16 +250,31 @@ impl fmt::Display for AuthMode {
 }
 
 /// Fetches `config.json` next to `index.html` (it resolves against `<base href>`, so sub-paths work).
+/// boot.js asks for it while the wasm compiles, so the first page does not wait one more round trip; that
+/// request is taken here, and made here only where there is none (a page without boot.js).
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
-    use gloo_net::http::Request;
+    use gloo_net::http::{Request, Response};
+    use wasm_bindgen::JsCast;
     use web_sys::RequestCache;
 
-    let response = Request::get("config.json")
-        .cache(RequestCache::NoCache)
-        .send()
-        .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    let response = match early_request() {
+        Some(request) => wasm_bindgen_futures::JsFuture::from(request)
+            .await
+            .map(|response| Response::from(response.unchecked_into::<web_sys::Response>()))
+            .map_err(|e| {
+                ConfigError::Unavailable(
+                    e.dyn_into::<js_sys::Error>()
+                        .map(|e| String::from(e.message()))
+                        .unwrap_or_else(|_| "the request failed".to_owned()),
+                )
+            })?,
+        None => Request::get("config.json")
+            .cache(RequestCache::NoCache)
+            .send()
+            .await
+            .map_err(|e| ConfigError::Unavailable(e.to_string()))?,
+    };
     if !response.ok() {
         return Err(ConfigError::Unavailable(format!(
             "HTTP {}",
@@ -271,6 +286,21 @@ pub async fn load() -> Result<RuntimeConfig, ConfigError> {
         .await
         .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
     RuntimeConfig::from_json(&text)
+}
+
+/// The name under which boot.js leaves its request for config.json (a promise of the response).
+#[cfg(target_arch = "wasm32")]
+const EARLY_REQUEST: &str = "certportalConfigRequest";
+
+/// boot.js's request for config.json, taken once: the name is removed from the window.
+#[cfg(target_arch = "wasm32")]
+fn early_request() -> Option<js_sys::Promise> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let window = web_sys::window()?;
+    let name = JsValue::from_str(EARLY_REQUEST);
+    let request = js_sys::Reflect::get(&window, &name).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &name);
+    request.dyn_into::<js_sys::Promise>().ok()
 }
 
 #[cfg(test)]

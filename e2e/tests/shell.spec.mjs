@@ -18,6 +18,22 @@ test('the portal is served with the production security headers', async ({ reque
   expect(index.headers()['location']).toContain('/oauth2/sign_in');
 });
 
+test('config.json is asked for once, by boot.js while the wasm loads, and the app uses that answer', async ({ page, problems }) => {
+  const asked = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/config.json')) asked.push(request.url());
+  });
+  // An answer only this request can have given: the app shows its collection notice.
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), collection_id: 41 } });
+  });
+  await page.goto(`${ANON_V10}/renew`);
+  await appReady(page);
+  await expect(page.getByText('Certificate collection 41')).toBeVisible();
+  expect(asked).toHaveLength(1);
+});
+
 test('signing in through SSO lands on the requested page, ready and without errors', async ({ page, problems }) => {
   await signIn(page, '/jobs', 'helpdesk');
   await appReady(page);
