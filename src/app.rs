@@ -5,7 +5,7 @@ use crate::pages::not_loaded::PageNotLoaded;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 #[cfg(feature = "split-routes")]
-use leptos::wasm_split::SplitLoaderError;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::{path, ChooseView};
 #[cfg(feature = "split-routes")]
@@ -34,12 +34,7 @@ use crate::routes::{href, RouterBase};
 #[cfg(feature = "split-routes")]
 macro_rules! page_loaded_on_use {
     ($module:ident, $page:ident) => {{
-        #[leptos::wasm_split::wasm_split(
-                            $module,
-                            wasm_split_path = ::leptos::wasm_split,
-                            preload(load_page),
-                            fallible
-                        )]
+        #[wasm_split($module, wasm_split_path = leptos::wasm_split, preload(load_page), fallible)]
         fn page() -> Result<AnyView, SplitLoaderError> {
             Ok(view! { <$page /> }.into_any())
         }

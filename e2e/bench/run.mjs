@@ -135,12 +135,13 @@ async function downloadsPerPage(browser, url) {
   });
   await page.goto(`${url}/renew`);
   await readyAt(page);
-  const downloads = { 'Renew a certificate (first load)': fetched };
+  // In order (a JSON object's keys would come back sorted): [page, files fetched].
+  const downloads = [['Renew a certificate (first load)', fetched]];
   for (const [link, heading] of PAGES) {
     fetched = [];
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
     await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
-    downloads[link] = fetched;
+    downloads.push([link, fetched]);
   }
   await context.close();
   return downloads;
@@ -275,6 +276,39 @@ async function memoryOf(page, cdp) {
   return { wasm, js: usedSize };
 }
 
+/**
+ * A page that asks for the job history with plain `fetch` every 100 ms and writes the row count (no wasm, no
+ * framework): the browser's own memory growth over the same 1,000 cycles, against which the portal's is read.
+ */
+function plainPollingPage() {
+  const dir = mkdtempSync(join(tmpdir(), 'certportal-bench-polling-'));
+  writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Polling</title><script src="poll.js" defer></script></head><body><p id="rows"></p></body></html>');
+  writeFileSync(join(dir, 'poll.js'), `window.polls = 0;
+async function poll() {
+  const response = await fetch('KeyfactorAPI/OrchestratorJobs/JobHistory?pq.returnLimit=50', {
+    headers: { Accept: 'application/json', 'x-keyfactor-requested-with': 'APIClient', 'x-keyfactor-api-version': '1' },
+    cache: 'no-store', signal: AbortSignal.timeout(30000),
+  });
+  document.getElementById('rows').textContent = String((await response.json()).length);
+  window.polls += 1;
+  setTimeout(poll, 100);
+}
+poll();
+`);
+  return dir;
+}
+
+async function memoryOverPlainPolling(browser, url) {
+  const { context, page, cdp } = await newPage(browser);
+  await page.goto(`${url}/index.html`);
+  await page.waitForFunction(() => window.polls >= 20, null, { timeout: 60_000 });
+  const before = await memoryOf(page, cdp);
+  await page.waitForFunction(() => window.polls >= 1_020, null, { timeout: 600_000, polling: 1_000 });
+  const after = await memoryOf(page, cdp);
+  await context.close();
+  return { before, after };
+}
+
 /** 1,000 polling cycles (100 ms apart) against a job that never starts; memory before and after. */
 async function memoryOverPolling(browser, url) {
   await admin(url, 'POST', 'reset');
@@ -320,6 +354,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
 });
 const staticDir = staticPage();
+const pollingDir = plainPollingPage();
 const result = {};
 try {
   const portal = await startSim(portBase, dist);
@@ -350,10 +385,14 @@ try {
     log('memory: 1,000 polling cycles against a job that never starts');
     const never = await startSim(portBase + 3, dist, ['--job-phase-ms', '1000000000']);
     result.memory = await repeated(() => memoryOverPolling(browser, never));
+    log('memory: the same polling from a plain JavaScript page (the browser\'s own growth)');
+    const plainPolling = await startSim(portBase + 5, pollingDir);
+    result.plainPollingMemory = await repeated(() => memoryOverPlainPolling(browser, plainPolling));
   }
 } finally {
   await browser.close();
   rmSync(staticDir, { recursive: true, force: true });
+  rmSync(pollingDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -128,13 +128,28 @@ fn print_attribution(root: &Path, shipped_wasm: u64) {
     }
 }
 
+/// The median growth of `key` (`wasm` or `js`) from `before` to `after` over `runs`, in percent, and each run's.
+fn median_growth(runs: &[Value], key: &str) -> (f64, String) {
+    let mut growths: Vec<f64> = runs
+        .iter()
+        .map(|run| {
+            let before = run["before"][key].as_f64().unwrap_or(f64::NAN);
+            let after = run["after"][key].as_f64().unwrap_or(f64::NAN);
+            (after - before) / before * 100.0
+        })
+        .collect();
+    let shown: Vec<String> = growths.iter().map(|g| format!("{g:+.1} %")).collect();
+    (median(&mut growths), shown.join(", "))
+}
+
 /// Brotli bytes each page fetched (e2e/bench/run.mjs follows every navigation link after a cold load of the
 /// renewal page), file by file; returns the first load's ratio to the floor app's wasm + JS.
 fn print_downloads_per_page(dist: &Path, downloads: &Value, floor_brotli: u64) -> f64 {
     println!("\n## What each page downloads (wasm + JS, brotli; pages opened in turn from the navigation)");
     let brotli = |name: &str| file_size(&dist.join(format!("{name}.br")));
     let mut first = f64::NAN;
-    for (page, files) in downloads.as_object().into_iter().flatten() {
+    for visit in downloads.as_array().into_iter().flatten() {
+        let (page, files) = (visit[0].as_str().unwrap_or_default(), &visit[1]);
         let names: Vec<&str> = files
             .as_array()
             .into_iter()
@@ -421,23 +436,22 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
             runs.len()
         );
         for (key, label) in [("wasm", "wasm linear memory"), ("js", "JS heap")] {
-            let mut growths: Vec<f64> = runs
-                .iter()
-                .map(|run| {
-                    let before = run["before"][key].as_f64().unwrap_or(f64::NAN);
-                    let after = run["after"][key].as_f64().unwrap_or(f64::NAN);
-                    (after - before) / before * 100.0
-                })
-                .collect();
-            let shown: Vec<String> = growths.iter().map(|g| format!("{g:+.1} %")).collect();
-            let percent = median(&mut growths);
+            let (percent, shown) = median_growth(&runs, key);
             println!(
-                "{label:<20} {percent:+.1} % (runs: {}; budget {MEMORY_BUDGET_PERCENT} %: {})",
-                shown.join(", "),
+                "{label:<20} {percent:+.1} % (runs: {shown}; budget {MEMORY_BUDGET_PERCENT} %: {})",
                 verdict(percent < MEMORY_BUDGET_PERCENT)
             );
             summary.push(format!("{label} {percent:+.1} %"));
         }
+        let plain = browser["plainPollingMemory"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let (percent, shown) = median_growth(&plain, "js");
+        println!(
+            "the browser's own: JS heap of a plain page polling the same way (fetch, no wasm) {percent:+.1} % (runs: {shown})"
+        );
+        summary.push(format!("plain polling page's JS heap {percent:+.1} %"));
     }
     println!("\nbench: {}", summary.join(" · "));
     Ok(())
