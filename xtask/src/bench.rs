@@ -95,7 +95,19 @@ fn numbers(value: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// The shipped wasm's bytes by owner (crate, or the portal's module), then its ten largest items.
+/// The raw bytes of the bundle's main wasm module (wasm-bindgen's `…_bg.wasm`; the pages' modules aside).
+fn main_module_size(dist: &Path) -> u64 {
+    std::fs::read_dir(dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with("_bg.wasm"))
+        .map(|path| file_size(&path))
+        .sum()
+}
+
+/// The main wasm module's bytes by owner (crate, or the portal's module), then its ten largest items.
 fn print_attribution(root: &Path, shipped_wasm: u64) {
     let items = match attribution::shipped_items(root) {
         Ok(items) => items,
@@ -104,7 +116,7 @@ fn print_attribution(root: &Path, shipped_wasm: u64) {
     let owners = attribution::by_owner(&items);
     let total: u64 = owners.iter().map(|(_, bytes)| bytes).sum();
     println!(
-        "{} of code and data ({} shipped); names kept in {}",
+        "{} of code and data in the main module ({} shipped); names kept in {}",
         kib(total),
         kib(shipped_wasm),
         attribution::named_wasm(root).display()
@@ -327,8 +339,8 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
     within_committed_growth(committed, portal_code.brotli)?;
     let mut summary = vec![format!("bundle {bundle_ratio:.2}× floor")];
     if !smoke {
-        println!("\n## Where the wasm bytes are (twiggy, by crate and portal module, raw)");
-        print_attribution(root, size_of(&dist, "wasm").raw);
+        println!("\n## Where the first download's wasm bytes are (twiggy, main module, by crate and portal module, raw)");
+        print_attribution(root, main_module_size(&dist));
         println!("\n## Validator cost per keystroke (criterion, native)");
         for (name, ns) in validator_costs(root)? {
             println!("{name:<36} {ns:>10.0} ns");

@@ -168,8 +168,11 @@ impl TestTally {
         });
     }
 
-    /// The browser end-to-end suite; the simulator instances it needs are started by its config. Returns
-    /// the folder where the run recorded every API exchange, for the contract check.
+    /// The browser end-to-end suite, as two Playwright runs side by side (the tests mostly wait on the browser
+    /// and the simulators, so two runs share the machine's cores well): the fault matrix, and everything else.
+    /// Each run starts the simulators its config names on ports of its own (`E2E_PORT_BASE`), so the two never
+    /// share a simulator's state. Returns the folder where both recorded every API exchange, for the contract
+    /// check.
     pub fn playwright(
         &mut self,
         e2e: &Path,
@@ -179,34 +182,98 @@ impl TestTally {
     ) -> PathBuf {
         let results_dir =
             std::env::var("E2E_RESULTS_DIR").unwrap_or_else(|_| "test-results".into());
-        let report = e2e.join(&results_dir).join("results.json");
-        let _ = std::fs::remove_file(&report);
+        let port_base: u16 = std::env::var("E2E_PORT_BASE")
+            .ok()
+            .and_then(|base| base.parse().ok())
+            .unwrap_or(18089);
         let recordings = e2e.join(&results_dir).join("contract");
         let _ = std::fs::remove_dir_all(&recordings);
-        let started = Instant::now();
-        let (ok, _) = run_streaming(
-            Command::new("node")
+        let run = |results: &str, port_base: u16, selection: &[&str]| {
+            let _ = std::fs::remove_file(e2e.join(results).join("results.json"));
+            let mut command = Command::new("node");
+            command
                 .arg(e2e.join("node_modules/@playwright/test/cli.js"))
                 .arg("test")
+                .args(selection)
                 .current_dir(e2e)
                 .env("KF_SIM_BIN", sim)
                 .env("PORTAL_DIST", dist)
                 .env("PORTAL_DIST_SUB_PATH", sub_path_dist)
-                .env("E2E_CONTRACT_DIR", &recordings),
+                .env("E2E_CONTRACT_DIR", &recordings)
+                .env("E2E_RESULTS_DIR", results)
+                .env("E2E_PORT_BASE", port_base.to_string());
+            command
+        };
+        let matrix_results = format!("{results_dir}-fault-matrix");
+        let mut matrix = run(
+            &matrix_results,
+            port_base + 100,
+            &["tests/faults.spec.mjs", "--project", "recorded"],
         );
+        let mut rest = run(&results_dir, port_base, &["--grep-invert", "fault matrix"]);
+        let started = Instant::now();
+        // The matrix's output is printed once the rest is done, not interleaved with it.
+        let matrix = thread::spawn(move || {
+            let output = matrix.output();
+            (output, started.elapsed())
+        });
+        let (rest_ok, _) = run_streaming(&mut rest);
+        self.push_playwright_outcome(
+            "end-to-end (Playwright)",
+            e2e,
+            &results_dir,
+            rest_ok,
+            started.elapsed(),
+        );
+        let (matrix_output, matrix_elapsed) = matrix.join().unwrap_or_else(|_| {
+            (
+                Err(std::io::Error::other("the fault matrix's thread panicked")),
+                started.elapsed(),
+            )
+        });
+        let matrix_ok = match matrix_output {
+            Ok(output) => {
+                println!("\n==> the fault matrix (tests/faults.spec.mjs), run beside the rest");
+                print!("{}", String::from_utf8_lossy(&output.stdout));
+                eprint!("{}", String::from_utf8_lossy(&output.stderr));
+                output.status.success()
+            }
+            Err(e) => {
+                eprintln!("the fault matrix could not start: {e}");
+                false
+            }
+        };
+        self.push_playwright_outcome(
+            "end-to-end fault matrix",
+            e2e,
+            &matrix_results,
+            matrix_ok,
+            matrix_elapsed,
+        );
+        recordings
+    }
+
+    fn push_playwright_outcome(
+        &mut self,
+        name: &str,
+        e2e: &Path,
+        results_dir: &str,
+        ok: bool,
+        elapsed: Duration,
+    ) {
+        let report = e2e.join(results_dir).join("results.json");
         let (passed, failed, note) = match playwright_counts(&report) {
             Some((passed, failed)) => (passed, failed, String::new()),
             None => (0, 0, format!("no report at {}", report.display())),
         };
         self.outcomes.push(Outcome {
-            name: "end-to-end (Playwright)".into(),
+            name: name.into(),
             ok: ok && failed == 0 && passed > 0,
             passed,
             failed,
-            elapsed: started.elapsed(),
+            elapsed,
             note,
         });
-        recordings
     }
 
     /// Prints the table and the closing line; fails when any step failed.
