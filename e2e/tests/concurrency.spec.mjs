@@ -82,6 +82,8 @@ test('a store secret typed into a form whose submit failed is kept nowhere but t
   await expectSecretNowhere(page, consoleLines, secret);
   // Leaving the form wipes it.
   await page.getByRole('link', { name: 'Jobs' }).click();
+  // The address changes once the page is there (its code may still be loading just after the click).
+  await expect(page.getByRole('heading', { level: 1, name: 'Orchestrator jobs' })).toBeVisible();
   await page.goBack();
   await appReady(page);
   await expect(page.getByLabel('Client machine contains')).toBeVisible();
