@@ -160,7 +160,7 @@ fn print_downloads_per_page(dist: &Path, downloads: &Value, floor_brotli: u64) -
     println!("\n## What each page downloads (wasm + JS, brotli; pages opened in turn from the navigation)");
     let brotli = |name: &str| file_size(&dist.join(format!("{name}.br")));
     let mut first = f64::NAN;
-    for visit in downloads.as_array().into_iter().flatten() {
+    for (order, visit) in downloads.as_array().into_iter().flatten().enumerate() {
         let (page, files) = (visit[0].as_str().unwrap_or_default(), &visit[1]);
         let names: Vec<&str> = files
             .as_array()
@@ -170,7 +170,7 @@ fn print_downloads_per_page(dist: &Path, downloads: &Value, floor_brotli: u64) -
             .collect();
         let bytes: u64 = names.iter().map(|name| brotli(name)).sum();
         let ratio = bytes as f64 / floor_brotli as f64;
-        if first.is_nan() {
+        if order == 0 {
             first = ratio;
             println!(
                 "{page:<34} {:>10} = {ratio:.2}× floor (budget {FIRST_DOWNLOAD_BUDGET}×: {})",
