@@ -359,11 +359,16 @@ fn server_sentence(status: u16, message: Option<&str>) -> String {
     }
 }
 
+/// Whole seconds, else tenths rounded half up. Integer arithmetic: formatting an `f64` would link Rust's
+/// float printing (some 9.5 KB of wasm) for this one message.
 fn seconds(after_ms: u32) -> String {
     match after_ms {
         1000 => "1 second".into(),
         ms if ms % 1000 == 0 => format!("{} seconds", ms / 1000),
-        ms => format!("{:.1} seconds", f64::from(ms) / 1000.0),
+        ms => {
+            let tenths = ms / 100 + u32::from(ms % 100 >= 50);
+            format!("{}.{} seconds", tenths / 10, tenths % 10)
+        }
     }
 }
 
@@ -453,6 +458,12 @@ mod tests {
         assert!(ApiError::Timeout { after_ms: 1_000 }
             .to_string()
             .contains("1 second."));
+        assert!(ApiError::Timeout { after_ms: 2_449 }
+            .to_string()
+            .contains("2.4 seconds"));
+        assert!(ApiError::Timeout { after_ms: 2_950 }
+            .to_string()
+            .contains("3.0 seconds"));
     }
 
     #[test]
