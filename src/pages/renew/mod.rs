@@ -4,6 +4,7 @@
 mod copy_call;
 mod history;
 pub(crate) mod install;
+mod install_step;
 mod installation_jobs;
 mod lookup;
 mod plan;

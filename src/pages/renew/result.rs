@@ -4,7 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::install::Install;
+use super::install_step::InstallStep;
 use crate::components::certificate_download::CertificateDownload;
 use crate::components::secret_value::SecretValue;
 use crate::domain::display;
@@ -74,7 +74,7 @@ pub(super) fn RenewalResult(
                     let name = display::certificate_name(&data.certificate);
                     view! {
                         <CertificateDownload heading="Get the new certificate as a file" certificate_id=new_id name recoverable=has_password password />
-                        {has_password.then(|| view! { <Install data new_id password /> })}
+                        {has_password.then(|| view! { <InstallStep data new_id password /> })}
                     }.into_any()
                 }
                 _ => ().into_any(),

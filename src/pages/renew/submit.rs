@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::copy_call::CopyApiCall;
+use super::install_step;
 use super::result::RenewalResult;
 use crate::api::client::KeyfactorClient;
 use crate::api::error::ApiError;
@@ -27,6 +28,9 @@ type RenewSubmission = Submission<DateTime<Utc>, RenewOutcome, ApiError>;
 
 #[component]
 pub(super) fn RenewForm(data: PlanData, start_over: Callback<()>) -> impl IntoView {
+    // The result's installation step, fetched while the user fills in this form (a module of its own in the
+    // release build).
+    install_step::preload();
     let seeded = data.plan.needs_choices();
     let version = data.version;
     let (ca, profile) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
