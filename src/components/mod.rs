@@ -10,6 +10,8 @@ pub mod error_summary;
 pub mod field;
 pub mod installation_job;
 pub mod job_timeline;
+#[cfg(feature = "split-routes")]
+pub mod loaded_on_use;
 pub mod page_section;
 pub mod secret_value;
 pub mod session_banner;

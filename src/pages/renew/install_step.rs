@@ -2,14 +2,14 @@
 //! `cargo xtask`) its code is a wasm module of its own, like the pages other than renewal
 //! (`docs/route-splitting.md`): the renewal page's first download leaves it out, and the renewal form fetches
 //! it in the background while the user fills it in ([`preload`]), so it is there by the time the result is.
-//! A failed fetch leaves the result and its password on screen and offers to try again: reloading, the way a
-//! page that failed to load recovers, would lose the password.
 
 use leptos::prelude::*;
 #[cfg(feature = "split-routes")]
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 use super::install::Install;
+#[cfg(feature = "split-routes")]
+use crate::components::loaded_on_use::LoadedOnUse;
 use crate::domain::SecretString;
 use crate::flows::renewal::PlanData;
 
@@ -32,52 +32,26 @@ pub(super) fn preload() {
     });
 }
 
-#[cfg(feature = "split-routes")]
 #[component]
 pub(super) fn InstallStep(
     data: PlanData,
     new_id: i32,
     password: RwSignal<Option<SecretString>>,
 ) -> impl IntoView {
-    let attempt = RwSignal::new(0_u32);
-    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
-    view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the installation step…"</p> }>
-            {move || {
-                attempt.track();
+    // A failed fetch must not send the user to a reload: it would lose the password shown above.
+    #[cfg(feature = "split-routes")]
+    let step = view! {
+        <LoadedOnUse
+            load=move || {
                 let data = data.clone();
-                Suspend::new(async move {
-                    match install_view(data, new_id, password).await {
-                        Ok(view) => view,
-                        Err(_) => view! { <InstallStepNotLoaded retry /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[cfg(not(feature = "split-routes"))]
-#[component]
-pub(super) fn InstallStep(
-    data: PlanData,
-    new_id: i32,
-    password: RwSignal<Option<SecretString>>,
-) -> impl IntoView {
-    view! { <Install data new_id password /> }
-}
-
-#[cfg(feature = "split-routes")]
-#[component]
-fn InstallStepNotLoaded(retry: Callback<()>) -> impl IntoView {
-    view! {
-        <div class="notice notice-error">
-            <p role="alert">
-                "The installation step could not be loaded: the network may have dropped, or the portal was updated "
-                "since you opened it. The renewal itself succeeded; the new certificate is in Keyfactor."
-            </p>
-            <p>"Try again. Should it keep failing, save the password above before you reload the portal: it will not be shown again."</p>
-            <button type="button" on:click=move |_| retry.run(())>"Try again"</button>
-        </div>
-    }
+                async move { install_view(data, new_id, password).await.ok() }
+            }
+            loading="Loading the installation step…"
+            failed="The installation step could not be loaded"
+            advice="The renewal itself succeeded; the new certificate is in Keyfactor. Try again. Should it keep failing, save the password above before you reload the portal: it will not be shown again."
+        />
+    };
+    #[cfg(not(feature = "split-routes"))]
+    let step = view! { <Install data new_id password /> };
+    step
 }
