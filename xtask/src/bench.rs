@@ -51,12 +51,17 @@ fn file_size(path: &Path) -> u64 {
 
 /// The files of `dist` ending in `.{extension}`, their compressed siblings alongside.
 fn size_of(dist: &Path, extension: &str) -> Size {
+    size_of_files(dist, &format!(".{extension}"))
+}
+
+/// The files of `dist` whose names end in `ending`, their compressed siblings alongside.
+fn size_of_files(dist: &Path, ending: &str) -> Size {
     std::fs::read_dir(dist)
         .into_iter()
         .flatten()
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .filter(|path| path.to_string_lossy().ends_with(ending))
         .map(|path| {
             let sibling = |suffix: &str| {
                 let mut name = path.as_os_str().to_owned();
@@ -95,20 +100,14 @@ fn numbers(value: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// The raw bytes of the bundle's main wasm module (wasm-bindgen's `…_bg.wasm`; the pages' modules aside).
-fn main_module_size(dist: &Path) -> u64 {
-    std::fs::read_dir(dist)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.to_string_lossy().ends_with("_bg.wasm"))
-        .map(|path| file_size(&path))
-        .sum()
+/// The main wasm module (wasm-bindgen's `…_bg.wasm`; the pages' modules aside).
+fn main_module_size(dist: &Path) -> Size {
+    size_of_files(dist, "_bg.wasm")
 }
 
-/// The main wasm module's bytes by owner (crate, or the portal's module), then its ten largest items.
-fn print_attribution(root: &Path, shipped_wasm: u64) {
+/// The main wasm module's bytes by owner (crate, or the portal's module), then its ten largest items, and
+/// what the module would weigh without any code named after the portal, against the floor app's wasm + JS.
+fn print_attribution(root: &Path, shipped_wasm: Size, floor_brotli: u64) {
     let items = match attribution::shipped_items(root) {
         Ok(items) => items,
         Err(e) => return println!("(no attribution: {e})"),
@@ -118,7 +117,7 @@ fn print_attribution(root: &Path, shipped_wasm: u64) {
     println!(
         "{} of code and data in the main module ({} shipped); names kept in {}",
         kib(total),
-        kib(shipped_wasm),
+        kib(shipped_wasm.raw),
         attribution::named_wasm(root).display()
     );
     for (owner, bytes) in owners.iter().take(24) {
@@ -128,6 +127,21 @@ fn print_attribution(root: &Path, shipped_wasm: u64) {
             100.0 * *bytes as f64 / total as f64
         );
     }
+    let portal: u64 = owners
+        .iter()
+        .filter(|(owner, _)| owner.starts_with("portal:"))
+        .map(|(_, bytes)| bytes)
+        .sum();
+    let others_share = 1.0 - portal as f64 / total as f64;
+    // Brotli compresses the module about evenly (its bytes are code of one kind), so the rest's share of the raw
+    // bytes is taken as its share of the compressed ones.
+    let without_portal = others_share * shipped_wasm.brotli as f64;
+    println!(
+        "without every item named after the portal ({:.1} % of the raw bytes), the rest (Leptos, std, serde, glue, data) would be about {} brotli: {:.2}× the floor app",
+        100.0 * (1.0 - others_share),
+        kib(without_portal as u64),
+        without_portal / floor_brotli as f64
+    );
     let mut largest: Vec<_> = items
         .iter()
         .filter(|(name, _)| !name.contains("subsection"))
@@ -383,7 +397,7 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
     let mut summary = vec![format!("bundle {bundle_ratio:.2}× floor")];
     if !smoke {
         println!("\n## Where the first download's wasm bytes are (twiggy, main module, by crate and portal module, raw)");
-        print_attribution(root, main_module_size(&dist));
+        print_attribution(root, main_module_size(&dist), floor_code.brotli);
         println!("\n## Validator cost per keystroke (criterion, native)");
         for (name, ns) in validator_costs(root)? {
             println!("{name:<36} {ns:>10.0} ns");
