@@ -70,6 +70,20 @@ pub fn by_owner(items: &[(String, u64)]) -> Vec<(String, u64)> {
     owners
 }
 
+/// The share of the bytes `by_owner` counted for the portal's own modules, from 0 to 1.
+pub fn portal_share(owners: &[(String, u64)]) -> f64 {
+    let total: u64 = owners.iter().map(|(_, bytes)| bytes).sum();
+    let portal: u64 = owners
+        .iter()
+        .filter(|(owner, _)| owner.starts_with(PORTAL))
+        .map(|(_, bytes)| bytes)
+        .sum();
+    portal as f64 / total as f64
+}
+
+/// How every owner named after one of the portal's modules begins.
+const PORTAL: &str = "portal: ";
+
 /// Crates grouped the way a size decision is taken: one row per library a lever would act on.
 const CRATE_GROUPS: &[(&str, &[&str])] = &[
     (
@@ -189,13 +203,13 @@ fn portal_module(name: &str) -> Option<String> {
     let layer = parts.next().unwrap_or_default();
     let inner = parts.next().unwrap_or_default();
     Some(match (layer, inner) {
-        ("domain", "models") => "portal: Keyfactor models (serde decoding)".into(),
+        ("domain", "models") => format!("{PORTAL}Keyfactor models (serde decoding)"),
         ("pages", page)
             if !page.is_empty() && page.chars().all(|c| c.is_lowercase() || c == '_') =>
         {
-            format!("portal: pages::{page}")
+            format!("{PORTAL}pages::{page}")
         }
-        (layer, _) => format!("portal: {layer}"),
+        (layer, _) => format!("{PORTAL}{layer}"),
     })
 }
 
@@ -281,5 +295,16 @@ mod tests {
             by_owner(&items),
             [("portal: api".to_owned(), 20), ("chrono".to_owned(), 15)]
         );
+    }
+
+    #[test]
+    fn the_portal_share_counts_every_portal_module_and_nothing_else() {
+        let owners = by_owner(&[
+            ("certportal::api::x".to_owned(), 20),
+            ("certportal::pages::renew::y".to_owned(), 10),
+            ("tachys::z".to_owned(), 60),
+            ("data segment \".rodata\"".to_owned(), 10),
+        ]);
+        assert!((portal_share(&owners) - 0.3).abs() < 1e-9);
     }
 }

@@ -127,18 +127,13 @@ fn print_attribution(root: &Path, shipped_wasm: Size, floor_brotli: u64) {
             100.0 * *bytes as f64 / total as f64
         );
     }
-    let portal: u64 = owners
-        .iter()
-        .filter(|(owner, _)| owner.starts_with("portal:"))
-        .map(|(_, bytes)| bytes)
-        .sum();
-    let others_share = 1.0 - portal as f64 / total as f64;
+    let portal_share = attribution::portal_share(&owners);
     // Brotli compresses the module about evenly (its bytes are code of one kind), so the rest's share of the raw
     // bytes is taken as its share of the compressed ones.
-    let without_portal = others_share * shipped_wasm.brotli as f64;
+    let without_portal = (1.0 - portal_share) * shipped_wasm.brotli as f64;
     println!(
         "without every item named after the portal ({:.1} % of the raw bytes), the rest (Leptos, std, serde, glue, data) would be about {} brotli: {:.2}× the floor app",
-        100.0 * (1.0 - others_share),
+        100.0 * portal_share,
         kib(without_portal as u64),
         without_portal / floor_brotli as f64
     );
