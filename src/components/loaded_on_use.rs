@@ -29,7 +29,7 @@ where
                 Suspend::new(async move {
                     part.await.unwrap_or_else(|| view! {
                         <div class="notice notice-error">
-                            <p role="alert">{failed}": the network may have dropped, or the portal was updated since you opened it."</p>
+                            <p role="alert">{failed}": the network may have dropped, your sign-in may have expired, or the portal was updated since you opened it."</p>
                             <p>{advice}</p>
                             <button type="button" on:click=retry>"Try again"</button>
                         </div>

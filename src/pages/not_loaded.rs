@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 /// Shown when a page's code could not be fetched (the release build loads each page other than renewal when it
-/// is first opened): the network dropped, or the portal was updated since this tab loaded it and the old files
-/// are gone. Reloading fetches the current portal; opening the page again retries the fetch.
+/// is first opened): the network dropped, the SSO session ended (the proxy answers with its sign-in page), or
+/// the portal was updated since this tab loaded it and the old files are gone. Reloading fetches the current portal; opening the page again retries the fetch.
 #[component]
 pub fn PageNotLoaded() -> impl IntoView {
     let reload = |_| {
@@ -12,8 +12,8 @@ pub fn PageNotLoaded() -> impl IntoView {
         <section aria-labelledby="page-title">
             <h1 id="page-title">"This page could not be loaded"</h1>
             <p role="alert">
-                "The portal could not fetch this page's code. The network may have dropped, or the portal was "
-                "updated since you opened it."
+                "The portal could not fetch this page's code: the network may have dropped, your sign-in may have "
+                "expired, or the portal was updated since you opened it."
             </p>
             <p>"Reload the portal to continue. Work on other pages of this tab is not kept by a reload."</p>
             <button type="button" on:click=reload>"Reload the portal"</button>

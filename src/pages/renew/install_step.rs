@@ -48,7 +48,7 @@ pub(super) fn InstallStep(
             }
             loading="Loading the installation step…"
             failed="The installation step could not be loaded"
-            advice="The renewal itself succeeded; the new certificate is in Keyfactor. Try again. Should it keep failing, save the password above before you reload the portal: it will not be shown again."
+            advice="The renewal itself succeeded; the new certificate is in Keyfactor. Try again (if your sign-in expired, sign in again in a new tab first). Should it keep failing, save the password above before you reload the portal: it will not be shown again."
         />
     };
     #[cfg(not(feature = "split-routes"))]
