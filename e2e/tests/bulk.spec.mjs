@@ -45,7 +45,11 @@ test('ten at once: one pending, one denied, one 500; per-row outcomes and jobs, 
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const consoleLines = recordConsole(page);
   await fastPolling(page);
-  await sim.fault({ method: 'POST', path: RENEW, kind: 'status', status: 500, after: 2 });
+  // The first two Renews (sso38's and web01's, sent together) are held at the simulator long enough that the
+  // third (web05's, sent once one of them is answered) cannot arrive before either over another connection;
+  // it fails.
+  await sim.fault({ method: 'POST', path: RENEW, kind: 'latency', delay_ms: 300, times: 2 });
+  await sim.fault({ method: 'POST', path: RENEW, kind: 'status', status: 500 });
   await signIn(page, '/expiring?days=90&collection=3', 'alice');
   await appReady(page);
   await tickAndPlan(page, TEN);
