@@ -382,11 +382,12 @@ try {
   const portal = await startSim(portBase, dist);
   const plain = await startSim(portBase + 1, staticDir);
   log(`start-up, ${loads} cold load(s) each`);
-  const floor = await startSim(portBase + 4, floorDist);
+  // The smoke measures no floor app start-up.
+  const floor = smoke ? null : await startSim(portBase + 4, floorDist);
   const starts = {
     portal: await coldStarts(browser, `${portal}/renew`),
     static: await coldStarts(browser, `${plain}/index.html`),
-    floor: smoke ? null : await coldStarts(browser, `${floor}/`),
+    floor: floor && await coldStarts(browser, `${floor}/`),
   };
   result.startup = { portal: starts.portal.times, static: starts.static.times, floor: starts.floor?.times };
   result.startupPhases = { portal: starts.portal.phases, floor: starts.floor?.phases };

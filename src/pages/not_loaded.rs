@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 /// Shown when a page's code could not be fetched (the release build loads each page other than renewal when it
 /// is first opened): the network dropped, the SSO session ended (the proxy answers with its sign-in page), or
-/// the portal was updated since this tab loaded it and the old files are gone. Reloading fetches the current portal; opening the page again retries the fetch.
+/// the portal was updated since this tab loaded it and the old files are gone. Reloading fetches the current
+/// portal; opening the page again retries the fetch.
 #[component]
 pub fn PageNotLoaded() -> impl IntoView {
     let reload = |_| {
