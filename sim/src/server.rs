@@ -43,6 +43,11 @@ pub async fn run(
                 }
             },
         };
+        // As nginx does (`tcp_nodelay on`): without it a response written in two parts (headers, then a file
+        // body) waits for the browser's delayed ACK, some 40 ms per file on loopback.
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("kf-sim: cannot disable Nagle's algorithm: {error}");
+        }
         let router = router.clone();
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());

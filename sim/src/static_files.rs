@@ -15,8 +15,9 @@ use crate::security_headers::with_security_headers;
 use crate::sso;
 use crate::state::Sim;
 
-/// Files the browser must revalidate: they name the hashed assets or carry run-time settings.
-const ENTRY_POINTS: [&str; 2] = ["index.html", "config.json"];
+/// Files the browser must revalidate: they name the hashed assets or carry run-time settings (as
+/// deploy/nginx does).
+const ENTRY_POINTS: [&str; 3] = ["index.html", "boot.js", "config.json"];
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
     with_security_headers((status, [(header::CACHE_CONTROL, "no-cache")], text).into_response())

@@ -30,6 +30,7 @@ fn dist(name: &str) -> Dist {
         ("app-1a2b_bg.wasm", WASM),
         ("app-1a2b_bg.wasm.br", WASM_BROTLI),
         ("app-1a2b.js", b"export default 1;".as_slice()),
+        ("boot.js", b"await import('./app-1a2b.js');".as_slice()),
     ] {
         std::fs::write(dir.join(file), contents).expect("write dist file");
     }
@@ -67,8 +68,16 @@ async fn index_and_assets_get_security_and_cache_headers_and_wasm_mime() {
     assert_security_headers(&index);
     assert_eq!(index.header("cache-control"), Some("no-cache"));
 
-    let config = sim.raw_get("/config.json", &[]).await;
-    assert_eq!(config.header("cache-control"), Some("no-cache"));
+    // Not hashed: a new deployment's must be fetched again (the loader names the hashed files).
+    for entry_point in ["/config.json", "/boot.js?js=app-1a2b.js"] {
+        let answer = sim.raw_get(entry_point, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{entry_point}");
+        assert_eq!(
+            answer.header("cache-control"),
+            Some("no-cache"),
+            "{entry_point}"
+        );
+    }
 
     let wasm = sim.raw_get("/app-1a2b_bg.wasm", &[]).await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
