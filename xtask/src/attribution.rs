@@ -21,21 +21,25 @@ use crate::split_wasm;
 
 /// The portal's main wasm module as shipped, but with function names: `(name, bytes)` per item.
 pub fn shipped_items(root: &Path) -> Result<Vec<(String, u64)>, String> {
-    let named = named_wasm(root);
+    named_items(
+        root,
+        &split_wasm::main_module_before_optimising(root),
+        &named_wasm(root),
+    )
+}
+
+/// `(name, bytes)` per item of `module` (wasm-bindgen's output) optimised as shipped, its names kept in
+/// `named`.
+pub fn named_items(root: &Path, module: &Path, named: &Path) -> Result<Vec<(String, u64)>, String> {
     if let Some(dir) = named.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    run(Command::new("wasm-opt")
-        .args(["-Oz", "-g"])
-        .args(split_wasm::wasm_opt_params(root)?)
-        .arg(split_wasm::main_module_before_optimising(root))
-        .arg("-o")
-        .arg(&named))?;
+    split_wasm::optimise_with(&split_wasm::wasm_opt_params(root)?, &["-g"], module, named)?;
     ensure_twiggy()?;
     let listing = output_of(
         Command::new("twiggy")
             .args(["top", "-n", "1000000", "--format", "json"])
-            .arg(&named),
+            .arg(named),
     )
     .ok_or_else(|| format!("twiggy could not read {}", named.display()))?;
     let items: Vec<Value> = serde_json::from_str(&listing).map_err(|e| format!("twiggy: {e}"))?;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::attribution;
 use crate::bundle;
 use crate::process::{cargo, run};
+use crate::split_wasm;
 
 /// The performance budgets (README's Performance table), shown beside each figure.
 const BUNDLE_BUDGET: f64 = 6.0;
@@ -164,8 +165,46 @@ fn median_growth(runs: &[Value], key: &str, (from, to): (&str, &str)) -> (f64, S
     (median(&mut growths), shown.join(", "))
 }
 
-/// Where start-up's time goes, portal beside floor app: the median of each phase's end over the cold loads.
-fn print_startup_phases(phases: &Value) {
+/// The portal built as one module, as without route splitting, and what it would weigh without any item
+/// named after the portal's own modules: if that rest, with the JavaScript (`js_brotli`, the split build's),
+/// is over the budget on all wasm + JS, no split can meet it (splitting only adds to the sum).
+fn print_unsplit(root: &Path, js_brotli: u64, floor_brotli: u64) {
+    let measured = split_wasm::unsplit(root).and_then(|(before, shipped)| {
+        run(Command::new("brotli")
+            .args(["-q", "11", "-k", "-f"])
+            .arg(&shipped))?;
+        let named = shipped.with_file_name("certportal_named.wasm");
+        let items = attribution::named_items(root, &before, &named)?;
+        let brotli = file_size(&shipped.with_extension("wasm.br"));
+        Ok((file_size(&shipped), brotli, items))
+    });
+    let (raw, brotli, items) = match measured {
+        Ok(measured) => measured,
+        Err(e) => return println!("(no unsplit build: {e})"),
+    };
+    let portal_share = attribution::portal_share(&attribution::by_owner(&items));
+    let floor = floor_brotli as f64;
+    let whole = (brotli + js_brotli) as f64;
+    println!(
+        "one module {} raw, {} brotli; with the JavaScript {}: {:.2}× the floor app",
+        kib(raw),
+        kib(brotli),
+        kib(whole as u64),
+        whole / floor
+    );
+    let rest = (1.0 - portal_share) * brotli as f64 + js_brotli as f64;
+    println!(
+        "without every item named after the portal ({:.1} % of the raw bytes), about {}: {:.2}× the floor app (budget on everything {BUNDLE_BUDGET}×)",
+        100.0 * portal_share,
+        kib(rest as u64),
+        rest / floor
+    );
+}
+
+/// Where start-up's time goes, portal beside floor app: the median of each phase's end over the cold loads;
+/// and what the portal's bytes alone cost against the static page (`static_median`): its wasm in and
+/// instantiated, then a start and first render no dearer than the floor app's.
+fn print_startup_phases(phases: &Value, static_median: f64) {
     const PHASES: [(&str, &str); 5] = [
         ("html", "the page's HTML in"),
         ("wasmRequested", "the wasm asked for"),
@@ -204,6 +243,11 @@ fn print_startup_phases(phases: &Value) {
             gap(app, Some("instantiated"), "ready")
         );
     }
+    let bytes_alone = phase("portal", "instantiated") + gap("floor", Some("instantiated"), "ready");
+    println!(
+        "the portal's bytes alone (its wasm instantiated, then the floor app's start): {bytes_alone:.0} ms = {:.2}× static",
+        bytes_alone / static_median
+    );
 }
 
 /// Brotli bytes each page fetched (e2e/bench/run.mjs follows every navigation link after a cold load of the
@@ -393,6 +437,8 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
     if !smoke {
         println!("\n## Where the first download's wasm bytes are (twiggy, main module, by crate and portal module, raw)");
         print_attribution(root, main_module_size(&dist), floor_code.brotli);
+        println!("\n## Without route splitting (the whole portal one wasm module, for the budget on everything)");
+        print_unsplit(root, size_of(&dist, "js").brotli, floor_code.brotli);
         println!("\n## Validator cost per keystroke (criterion, native)");
         for (name, ns) in validator_costs(root)? {
             println!("{name:<36} {ns:>10.0} ns");
@@ -445,7 +491,7 @@ pub fn bench(root: &Path, smoke: bool, portal_dist: Option<&Path>) -> Result<(),
             "floor app start-up {:.2}× static",
             floor_median / plain_median
         ));
-        print_startup_phases(&browser["startupPhases"]);
+        print_startup_phases(&browser["startupPhases"], plain_median);
         let mut slow_portal = numbers(&browser["throttled"]["portal"]);
         let mut slow_floor = numbers(&browser["throttled"]["floor"]);
         let (slow_portal, slow_floor) = (median(&mut slow_portal), median(&mut slow_floor));

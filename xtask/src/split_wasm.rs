@@ -87,14 +87,7 @@ pub fn build(root: &Path) -> Result<SplitWasm, String> {
         .arg(&bound)
         .arg(&main_split))?;
     let params = wasm_opt_params(root)?;
-    let optimise = |from: &Path, to: &Path| {
-        run(Command::new("wasm-opt")
-            .arg("-Oz")
-            .args(&params)
-            .arg(from)
-            .arg("-o")
-            .arg(to))
-    };
+    let optimise = |from: &Path, to: &Path| optimise(&params, from, to);
     optimise(&bound.join(MAIN_WASM), &optimised.join(MAIN_WASM))?;
     copy(&bound.join(GLUE), &optimised.join(GLUE))?;
     for module in wasm_files(&split)?
@@ -131,6 +124,51 @@ pub fn build(root: &Path) -> Result<SplitWasm, String> {
         main_wasm: renamed(MAIN_WASM)?,
         loader: renamed(LOADER)?,
     })
+}
+
+/// wasm-opt as the build runs it (`params`: index.html's), `extra` flags aside (`-g` keeps the names).
+pub fn optimise_with(
+    params: &[String],
+    extra: &[&str],
+    from: &Path,
+    to: &Path,
+) -> Result<(), String> {
+    run(Command::new("wasm-opt")
+        .arg("-Oz")
+        .args(extra)
+        .args(params)
+        .arg(from)
+        .arg("-o")
+        .arg(to))
+}
+
+fn optimise(params: &[String], from: &Path, to: &Path) -> Result<(), String> {
+    optimise_with(params, &[], from, to)
+}
+
+/// The whole portal as one wasm module, as it would ship without route splitting (`cargo xtask bench`
+/// measures what the budget on everything would allow then): cargo without `split-routes`, wasm-bindgen
+/// and wasm-opt as for the split build. Returns the module before and after wasm-opt.
+pub fn unsplit(root: &Path) -> Result<(PathBuf, PathBuf), String> {
+    // Both builds keep their own artefacts; cargo copies the one last built, fresh or not, to
+    // `release/certportal.wasm`, so the split build still finds its own there afterwards.
+    run(cargo(root)
+        .args(["build", "--release", "--target", WASM_TARGET])
+        .args(["-p", "certportal", "--bin", "certportal"]))?;
+    let work = work_dir(root).join("unsplit");
+    let bound = fresh_dir(&work.join("bindgen"))?;
+    let linked = target_dir(root)
+        .join(WASM_TARGET)
+        .join("release/certportal.wasm");
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-demangle"])
+        .args(["--out-name", "certportal", "--out-dir"])
+        .arg(&bound)
+        .arg(&linked))?;
+    let before = bound.join(MAIN_WASM);
+    let shipped = work.join(MAIN_WASM);
+    optimise(&wasm_opt_params(root)?, &before, &shipped)?;
+    Ok((before, shipped))
 }
 
 fn fresh_dir(dir: &Path) -> Result<PathBuf, String> {
