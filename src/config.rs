@@ -250,57 +250,71 @@ impl fmt::Display for AuthMode {
 }
 
 /// Fetches `config.json` next to `index.html` (it resolves against `<base href>`, so sub-paths work).
-/// boot.js asks for it while the wasm compiles, so the first page does not wait one more round trip; that
-/// request is taken here, and made here only where there is none (a page without boot.js).
+/// boot.js asks for it and reads it while the wasm loads, so the first page waits neither one more round trip
+/// nor the body; that answer is taken here, and the request made here only where there is none (a page
+/// without boot.js).
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
-    use gloo_net::http::{Request, Response};
-    use wasm_bindgen::JsCast;
-    use web_sys::RequestCache;
-
-    let response = match early_request() {
-        Some(request) => wasm_bindgen_futures::JsFuture::from(request)
-            .await
-            .map(|response| Response::from(response.unchecked_into::<web_sys::Response>()))
-            .map_err(|e| {
-                ConfigError::Unavailable(
-                    e.dyn_into::<js_sys::Error>()
-                        .map(|e| String::from(e.message()))
-                        .unwrap_or_else(|_| "the request failed".to_owned()),
-                )
-            })?,
-        None => Request::get("config.json")
-            .cache(RequestCache::NoCache)
-            .send()
-            .await
-            .map_err(|e| ConfigError::Unavailable(e.to_string()))?,
+    let (status, text) = match early_answer() {
+        Some(answer) => read_early_answer(answer).await?,
+        None => fetch().await?,
     };
-    if !response.ok() {
-        return Err(ConfigError::Unavailable(format!(
-            "HTTP {}",
-            response.status()
-        )));
+    if !(200..300).contains(&status) {
+        return Err(ConfigError::Unavailable(format!("HTTP {status}")));
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
     RuntimeConfig::from_json(&text)
 }
 
-/// The name under which boot.js leaves its request for config.json (a promise of the response).
+/// The name under which boot.js leaves its answer for config.json: a promise of `{ status, text }`.
 #[cfg(target_arch = "wasm32")]
-const EARLY_REQUEST: &str = "certportalConfigRequest";
+const EARLY_ANSWER: &str = "certportalConfig";
 
-/// boot.js's request for config.json, taken once: the name is removed from the window.
+/// boot.js's answer for config.json, taken once: the name is removed from the window.
 #[cfg(target_arch = "wasm32")]
-fn early_request() -> Option<js_sys::Promise> {
+fn early_answer() -> Option<js_sys::Promise> {
     use wasm_bindgen::{JsCast, JsValue};
     let window = web_sys::window()?;
-    let name = JsValue::from_str(EARLY_REQUEST);
-    let request = js_sys::Reflect::get(&window, &name).ok()?;
+    let name = JsValue::from_str(EARLY_ANSWER);
+    let answer = js_sys::Reflect::get(&window, &name).ok()?;
     let _ = js_sys::Reflect::delete_property(&window, &name);
-    request.dyn_into::<js_sys::Promise>().ok()
+    answer.dyn_into::<js_sys::Promise>().ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn read_early_answer(answer: js_sys::Promise) -> Result<(u16, String), ConfigError> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let answer = wasm_bindgen_futures::JsFuture::from(answer)
+        .await
+        .map_err(|e| {
+            ConfigError::Unavailable(
+                e.dyn_into::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_else(|_| "the request failed".to_owned()),
+            )
+        })?;
+    let field = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    let status = field("status").and_then(|status| status.as_f64());
+    let text = field("text").and_then(|text| text.as_string());
+    match (status, text) {
+        (Some(status), Some(text)) => Ok((status as u16, text)),
+        _ => Err(ConfigError::Unavailable(
+            "boot.js left no answer the portal can read".to_owned(),
+        )),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn fetch() -> Result<(u16, String), ConfigError> {
+    use gloo_net::http::Request;
+    use web_sys::RequestCache;
+    let unavailable = |e: gloo_net::Error| ConfigError::Unavailable(e.to_string());
+    let response = Request::get("config.json")
+        .cache(RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(unavailable)?;
+    let text = response.text().await.map_err(unavailable)?;
+    Ok((response.status(), text))
 }
 
 #[cfg(test)]
