@@ -4,6 +4,10 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
+/// Why code fetched on first use may not arrive: said after what could not be loaded, here and by a page that
+/// could not be (`pages::not_loaded`).
+pub const WHY_NOT_LOADED: &str = "the network may have dropped, your sign-in may have expired, or the portal was updated since you opened it.";
+
 /// Shows `loading` while `load` fetches the part's module and builds its view (at once when the module is
 /// already here), then the view. `load` answers `None` when the module could not be fetched: the part then says
 /// `failed` and `advice` and offers Try again, and the rest of the page stays as it is (a reload, the way a
@@ -29,7 +33,7 @@ where
                 Suspend::new(async move {
                     part.await.unwrap_or_else(|| view! {
                         <div class="notice notice-error">
-                            <p role="alert">{failed}": the network may have dropped, your sign-in may have expired, or the portal was updated since you opened it."</p>
+                            <p role="alert">{failed}": "{WHY_NOT_LOADED}</p>
                             <p>{advice}</p>
                             <button type="button" on:click=retry>"Try again"</button>
                         </div>
