@@ -115,29 +115,31 @@ async function openReady(page, url) {
 }
 
 /**
- * Navigation start → `app-ready`, in ms, for `count` cold loads (fresh context, cache disabled), and where the
- * time of each went: the page's HTML in, the wasm asked for and in, compiled and instantiated (null for a
- * page without wasm).
+ * Navigation start → `app-ready`, in ms, for `count` cold loads (fresh context, cache disabled) of each of
+ * `urls` (name → address), and where the time of each went: the page's HTML in, the wasm asked for and in,
+ * compiled and instantiated (null for a page without wasm). The pages take turns, load by load, so a change
+ * in the shared machine's load weighs on all of them alike rather than on whichever page was measured then.
  */
-async function coldStarts(browser, url, { count = loads, network = null } = {}) {
-  const times = [];
-  const phases = [];
+async function coldStarts(browser, urls, { count = loads, network = null } = {}) {
+  const measured = Object.fromEntries(Object.keys(urls).map((name) => [name, { times: [], phases: [] }]));
   for (let i = 0; i < count; i += 1) {
-    const { context, page } = await newPage(browser, { cacheDisabled: true, network });
-    times.push(await openReady(page, url));
-    phases.push(await page.evaluate(() => {
-      const wasm = performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname.endsWith('.wasm'));
-      return {
-        html: performance.getEntriesByType('navigation')[0].responseEnd,
-        wasmRequested: wasm?.startTime ?? null,
-        wasmArrived: wasm?.responseEnd ?? null,
-        instantiated: performance.getEntriesByName('wasm-instantiated')[0]?.startTime ?? null,
-        ready: performance.getEntriesByName('app-ready')[0].startTime,
-      };
-    }));
-    await context.close();
+    for (const [name, url] of Object.entries(urls)) {
+      const { context, page } = await newPage(browser, { cacheDisabled: true, network });
+      measured[name].times.push(await openReady(page, url));
+      measured[name].phases.push(await page.evaluate(() => {
+        const wasm = performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname.endsWith('.wasm'));
+        return {
+          html: performance.getEntriesByType('navigation')[0].responseEnd,
+          wasmRequested: wasm?.startTime ?? null,
+          wasmArrived: wasm?.responseEnd ?? null,
+          instantiated: performance.getEntriesByName('wasm-instantiated')[0]?.startTime ?? null,
+          ready: performance.getEntriesByName('app-ready')[0].startTime,
+        };
+      }));
+      await context.close();
+    }
   }
-  return { times, phases };
+  return measured;
 }
 
 /** Each main-navigation link and the heading its page shows. */
@@ -394,21 +396,19 @@ try {
   log(`start-up, ${loads} cold load(s) each`);
   // The smoke measures no floor app start-up.
   const floor = smoke ? null : await startSim(portBase + 4, floorDist);
-  const starts = {
-    portal: await coldStarts(browser, `${portal}/renew`),
-    static: await coldStarts(browser, `${plain}/index.html`),
-    floor: floor && await coldStarts(browser, `${floor}/`),
-  };
+  const starts = await coldStarts(browser, {
+    portal: `${portal}/renew`,
+    static: `${plain}/index.html`,
+    ...(floor && { floor: `${floor}/` }),
+  });
   result.startup = { portal: starts.portal.times, static: starts.static.times, floor: starts.floor?.times };
   result.startupPhases = { portal: starts.portal.phases, floor: starts.floor?.phases };
   log('files each page fetches, following every navigation link');
   result.downloads = await downloadsPerPage(browser, portal);
   if (!smoke) {
     log(`start-up over a slow link (1.6 Mbit/s, 150 ms), ${throttledLoads} cold loads of the portal and the floor app`);
-    result.throttled = {
-      portal: (await coldStarts(browser, `${portal}/renew`, { count: throttledLoads, network: SLOW_LINK })).times,
-      floor: (await coldStarts(browser, `${floor}/`, { count: throttledLoads, network: SLOW_LINK })).times,
-    };
+    const throttled = await coldStarts(browser, { portal: `${portal}/renew`, floor: `${floor}/` }, { count: throttledLoads, network: SLOW_LINK });
+    result.throttled = { portal: throttled.portal.times, floor: throttled.floor.times };
     log('requests: one-click renewal + Replace, seeded renewal');
     result.requests = { oneClickReplace: await oneClickRenewAndReplace(browser, portal), seeded: await seededRenewal(browser, portal) };
     log('requests: a bulk renewal of ten');
