@@ -34,7 +34,7 @@ pub fn named_items(root: &Path, module: &Path, named: &Path) -> Result<Vec<(Stri
     if let Some(dir) = named.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    split_wasm::optimise_with(&split_wasm::wasm_opt_params(root)?, &["-g"], module, named)?;
+    split_wasm::optimise(&split_wasm::wasm_opt_params(root)?, &["-g"], module, named)?;
     ensure_twiggy()?;
     let listing = output_of(
         Command::new("twiggy")
@@ -83,6 +83,13 @@ pub fn portal_share(owners: &[(String, u64)]) -> f64 {
         .map(|(_, bytes)| bytes)
         .sum();
     portal as f64 / total as f64
+}
+
+/// What a module of `brotli` bytes would weigh compressed without the items counted for the portal
+/// (`portal_share` of its raw bytes, from [`portal_share`]). Brotli compresses a module about evenly (its bytes
+/// are code of one kind), so the rest's share of the raw bytes is taken as its share of the compressed ones.
+pub fn brotli_without_portal(portal_share: f64, brotli: u64) -> f64 {
+    (1.0 - portal_share) * brotli as f64
 }
 
 /// How every owner named after one of the portal's modules begins.

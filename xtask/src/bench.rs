@@ -129,9 +129,7 @@ fn print_attribution(root: &Path, shipped_wasm: Size, floor_brotli: u64) {
         );
     }
     let portal_share = attribution::portal_share(&owners);
-    // Brotli compresses the module about evenly (its bytes are code of one kind), so the rest's share of the raw
-    // bytes is taken as its share of the compressed ones.
-    let without_portal = (1.0 - portal_share) * shipped_wasm.brotli as f64;
+    let without_portal = attribution::brotli_without_portal(portal_share, shipped_wasm.brotli);
     println!(
         "without every item named after the portal ({:.1} % of the raw bytes), the rest (Leptos, std, serde, glue, data) would be about {} brotli: {:.2}× the floor app",
         100.0 * portal_share,
@@ -170,9 +168,7 @@ fn median_growth(runs: &[Value], key: &str, (from, to): (&str, &str)) -> (f64, S
 /// is over the budget on all wasm + JS, no split can meet it (splitting only adds to the sum).
 fn print_unsplit(root: &Path, js_brotli: u64, floor_brotli: u64) {
     let measured = split_wasm::unsplit(root).and_then(|(before, shipped)| {
-        run(Command::new("brotli")
-            .args(["-q", "11", "-k", "-f"])
-            .arg(&shipped))?;
+        bundle::brotli_beside(&shipped)?;
         let named = shipped.with_file_name("certportal_named.wasm");
         let items = attribution::named_items(root, &before, &named)?;
         let brotli = file_size(&shipped.with_extension("wasm.br"));
@@ -192,7 +188,7 @@ fn print_unsplit(root: &Path, js_brotli: u64, floor_brotli: u64) {
         kib(whole as u64),
         whole / floor
     );
-    let rest = (1.0 - portal_share) * brotli as f64 + js_brotli as f64;
+    let rest = attribution::brotli_without_portal(portal_share, brotli) + js_brotli as f64;
     println!(
         "without every item named after the portal ({:.1} % of the raw bytes), about {}: {:.2}× the floor app (budget on everything {BUNDLE_BUDGET}×)",
         100.0 * portal_share,

@@ -228,11 +228,16 @@ fn precompress(dist: &Path) -> Result<(), String> {
         run(Command::new("gzip")
             .args(["-9", "-k", "-f", "-n"])
             .arg(&path))?;
-        run(Command::new("brotli")
-            .args(["-q", "11", "-k", "-f"])
-            .arg(&path))?;
+        brotli_beside(&path)?;
     }
     Ok(())
+}
+
+/// `path`'s brotli -q 11 copy beside it (`….br`), as the release bundle ships it.
+pub fn brotli_beside(path: &Path) -> Result<(), String> {
+    run(Command::new("brotli")
+        .args(["-q", "11", "-k", "-f"])
+        .arg(path))
 }
 
 fn is_compressible(path: &Path) -> bool {

@@ -67,9 +67,7 @@ pub fn build(root: &Path) -> Result<SplitWasm, String> {
     let bound = fresh_dir(&work.join("bindgen"))?;
     let optimised = fresh_dir(&work.join("optimised"))?;
 
-    let linked = target_dir(root)
-        .join(WASM_TARGET)
-        .join("release/certportal.wasm");
+    let linked = linked_wasm(root);
     let input = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
     let main_split = split.join("main.wasm");
     // Module specifiers relative to the loader, beside which everything ships.
@@ -81,21 +79,21 @@ pub fn build(root: &Path) -> Result<SplitWasm, String> {
     options.main_module = &glue_specifier;
     wasm_split_cli_support::transform(options).map_err(|e| format!("splitting the wasm: {e:#}"))?;
 
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--keep-lld-exports", "--no-demangle"])
-        .args(["--out-name", "certportal", "--out-dir"])
-        .arg(&bound)
-        .arg(&main_split))?;
+    bind(&main_split, &bound, &["--keep-lld-exports"])?;
     let params = wasm_opt_params(root)?;
-    let optimise = |from: &Path, to: &Path| optimise(&params, from, to);
-    optimise(&bound.join(MAIN_WASM), &optimised.join(MAIN_WASM))?;
+    optimise(
+        &params,
+        &[],
+        &bound.join(MAIN_WASM),
+        &optimised.join(MAIN_WASM),
+    )?;
     copy(&bound.join(GLUE), &optimised.join(GLUE))?;
     for module in wasm_files(&split)?
         .iter()
         .filter(|path| **path != main_split)
     {
         let name = module.file_name().unwrap_or_default();
-        optimise(module, &optimised.join(name))?;
+        optimise(&params, &[], module, &optimised.join(name))?;
     }
     copy(&split.join(LOADER), &optimised.join(LOADER))?;
 
@@ -127,12 +125,7 @@ pub fn build(root: &Path) -> Result<SplitWasm, String> {
 }
 
 /// wasm-opt as the build runs it (`params`: index.html's), `extra` flags aside (`-g` keeps the names).
-pub fn optimise_with(
-    params: &[String],
-    extra: &[&str],
-    from: &Path,
-    to: &Path,
-) -> Result<(), String> {
+pub fn optimise(params: &[String], extra: &[&str], from: &Path, to: &Path) -> Result<(), String> {
     run(Command::new("wasm-opt")
         .arg("-Oz")
         .args(extra)
@@ -142,8 +135,22 @@ pub fn optimise_with(
         .arg(to))
 }
 
-fn optimise(params: &[String], from: &Path, to: &Path) -> Result<(), String> {
-    optimise_with(params, &[], from, to)
+/// wasm-bindgen on `linked`, its glue and module written to `out_dir` as `certportal.js` and
+/// `certportal_bg.wasm`, the Rust names kept as they are (the bench attributes bytes by them).
+fn bind(linked: &Path, out_dir: &Path, extra: &[&str]) -> Result<(), String> {
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-demangle"])
+        .args(extra)
+        .args(["--out-name", "certportal", "--out-dir"])
+        .arg(out_dir)
+        .arg(linked))
+}
+
+/// Where cargo puts the portal's release wasm, split build's or not.
+fn linked_wasm(root: &Path) -> PathBuf {
+    target_dir(root)
+        .join(WASM_TARGET)
+        .join("release/certportal.wasm")
 }
 
 /// The whole portal as one wasm module, as it would ship without route splitting (`cargo xtask bench`
@@ -157,17 +164,10 @@ pub fn unsplit(root: &Path) -> Result<(PathBuf, PathBuf), String> {
         .args(["-p", "certportal", "--bin", "certportal"]))?;
     let work = work_dir(root).join("unsplit");
     let bound = fresh_dir(&work.join("bindgen"))?;
-    let linked = target_dir(root)
-        .join(WASM_TARGET)
-        .join("release/certportal.wasm");
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-demangle"])
-        .args(["--out-name", "certportal", "--out-dir"])
-        .arg(&bound)
-        .arg(&linked))?;
+    bind(&linked_wasm(root), &bound, &[])?;
     let before = bound.join(MAIN_WASM);
     let shipped = work.join(MAIN_WASM);
-    optimise(&wasm_opt_params(root)?, &before, &shipped)?;
+    optimise(&wasm_opt_params(root)?, &[], &before, &shipped)?;
     Ok((before, shipped))
 }
 
